@@ -1,0 +1,142 @@
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
+
+namespace AlertBroadcaster.Broadcaster.Lifecycle;
+
+/// <summary>
+/// The rules an alert's content must meet before anything is stored. Used by the Broadcaster's
+/// consumers and, for an immediate answer, by the Dashboard's API and pages. Error keys are the
+/// JSON field names of the public contract.
+/// </summary>
+public sealed class AlertValidator(SiteCatalog sites, TimeProvider time)
+{
+    public const int HeadlineMaxLength = 120;
+    public const int BodyMaxLength = 2000;
+    public const int LinkTextMaxLength = 100;
+    public const int UrlMaxLength = 2000;
+    public const int SmsTextMaxLength = 1000;
+    public const int PathMaxLength = 200;
+
+    public Dictionary<string, string[]> Validate(AlertContent content)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        if (!Enum.IsDefined(content.Kind))
+        {
+            Add("kind", $"Kind must be one of {string.Join(", ", Enum.GetNames<AlertKind>())}.");
+        }
+
+        if (!Enum.IsDefined(content.Severity))
+        {
+            Add("severity", $"Severity must be one of {string.Join(", ", Enum.GetNames<AlertSeverity>())}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(content.Headline))
+        {
+            Add("headline", "Enter a headline.");
+        }
+        else if (content.Headline.Length > HeadlineMaxLength)
+        {
+            Add("headline", $"Headline must be {HeadlineMaxLength} characters or fewer (it has {content.Headline.Length}).");
+        }
+        else if (content.Headline.Any(char.IsControl))
+        {
+            Add("headline", "Headline must be a single line of text.");
+        }
+
+        if ((content.Body ?? "").Length > BodyMaxLength)
+        {
+            Add("body", $"Body must be {BodyMaxLength} characters or fewer (it has {content.Body!.Length}).");
+        }
+
+        if (content.Link is { } link)
+        {
+            if (string.IsNullOrWhiteSpace(link.Text))
+            {
+                Add("link.text", "Enter the text for the link.");
+            }
+            else if (link.Text.Length > LinkTextMaxLength)
+            {
+                Add("link.text", $"Link text must be {LinkTextMaxLength} characters or fewer.");
+            }
+
+            if (!IsHttpsUrl(link.Url))
+            {
+                Add("link.url", "Link must be a full address starting with https://.");
+            }
+        }
+
+        if (content.SmsText is { Length: > SmsTextMaxLength })
+        {
+            Add("smsText", $"SMS text must be {SmsTextMaxLength} characters or fewer.");
+        }
+
+        if (content.Channels is null || content.Channels.Count == 0)
+        {
+            Add("channels", "Choose at least one channel.");
+        }
+        else if (content.Channels.Any(c => !Enum.IsDefined(c)))
+        {
+            Add("channels", $"Channels must be among {string.Join(", ", Enum.GetNames<AlertChannel>())}.");
+        }
+
+        foreach (var site in content.Sites ?? [])
+        {
+            if (!sites.Contains(site))
+            {
+                Add("sites", $"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}.");
+            }
+        }
+
+        foreach (var path in content.Paths ?? [])
+        {
+            if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Length > PathMaxLength || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                Add("paths", $"Page path '{path}' must start with / and have no spaces ({PathMaxLength} characters at most).");
+            }
+        }
+
+        if (content.ExpiresAt is { } expiresAt)
+        {
+            if (expiresAt <= time.GetUtcNow())
+            {
+                Add("expiresAt", "Expiry time must be in the future.");
+            }
+            else if (expiresAt <= content.EffectiveFrom)
+            {
+                Add("expiresAt", "Expiry time must be after the start time.");
+            }
+        }
+
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    private static bool IsHttpsUrl(string? url) =>
+        url is { Length: > 0 and <= UrlMaxLength }
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && uri.Scheme == Uri.UriSchemeHttps
+        && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>The content as it is stored: trimmed text, UTC instants, no duplicate audiences.</summary>
+    public static AlertContent Normalise(AlertContent content) => content with
+    {
+        Headline = content.Headline.Trim(),
+        Body = (content.Body ?? "").Trim(),
+        Link = content.Link is { } link ? new AlertLink(link.Text.Trim(), link.Url.Trim()) : null,
+        SmsText = string.IsNullOrWhiteSpace(content.SmsText) ? null : content.SmsText.Trim(),
+        Channels = (content.Channels ?? []).Distinct().ToList(),
+        Sites = (content.Sites ?? []).Distinct().ToList(),
+        Paths = (content.Paths ?? []).Distinct().ToList(),
+        EffectiveFrom = content.EffectiveFrom.ToUniversalTime(),
+        ExpiresAt = content.ExpiresAt?.ToUniversalTime(),
+    };
+}

@@ -1,0 +1,75 @@
+using AlertBroadcaster.Broadcaster.Storage;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AlertBroadcaster.Broadcaster.Outbox;
+
+/// <summary>
+/// Publishes outbox rows in the order they were written, then marks them dispatched. A crash
+/// between publish and mark publishes the row again on start: consumers already tolerate
+/// duplicates (they keep the newest revision per alert).
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<OutboxDispatcher> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The bus starts with the host; publish only once every hosted service is up.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(started.SetResult))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Outbox dispatch failed; retrying shortly");
+            }
+
+            await signal.WaitAsync(PollInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>Publishes up to one batch; returns how many rows it published.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+        var pending = await db.OutboxMessages
+            .Where(m => m.DispatchedAt == null)
+            .OrderBy(m => m.Id)
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var row in pending)
+        {
+            var (message, type) = Outbox.Read(row);
+            await bus.Publish(message, type, cancellationToken);
+            row.DispatchedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Published {MessageType} for alert {AlertId}", type.Name, row.AlertId);
+        }
+
+        return pending.Count;
+    }
+}

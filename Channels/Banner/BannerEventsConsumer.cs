@@ -1,0 +1,67 @@
+using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace AlertBroadcaster.Channels.Banner;
+
+/// <summary>
+/// Keeps the banner projection: stores the newest state of each alert, then updates the
+/// in-memory view the endpoint reads. Older or repeated events are ignored.
+/// </summary>
+public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection projection, TimeProvider time, ILogger<BannerEventsConsumer> logger) :
+    IConsumer<AlertWentLive>,
+    IConsumer<AlertUpdated>,
+    IConsumer<AlertExpired>,
+    IConsumer<AlertWithdrawn>
+{
+    public Task Consume(ConsumeContext<AlertWentLive> context) =>
+        ApplyAsync(new BannerState(context.Message.Alert.Id, context.Message.Alert.Revision, context.Message.Alert.Content), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<AlertUpdated> context) =>
+        ApplyAsync(new BannerState(context.Message.Alert.Id, context.Message.Alert.Revision, context.Message.Alert.Content), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<AlertExpired> context) =>
+        ApplyAsync(new BannerState(context.Message.AlertId, context.Message.Revision, null), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<AlertWithdrawn> context) =>
+        ApplyAsync(new BannerState(context.Message.AlertId, context.Message.Revision, null), context.CancellationToken);
+
+    private async Task ApplyAsync(BannerState incoming, CancellationToken cancellationToken)
+    {
+        var row = await db.BannerAlerts.FindAsync([incoming.Id], cancellationToken);
+        if (BannerState.Supersedes(incoming, row?.ToState()))
+        {
+            if (row is null)
+            {
+                db.BannerAlerts.Add(row = new BannerAlert { Id = incoming.Id });
+            }
+
+            row.Revision = incoming.Revision;
+            row.Content = incoming.Content;
+            row.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        // Memory follows the store even when the store already had it (another replica wrote it).
+        var stored = row?.ToState() ?? incoming;
+        if (projection.Apply(stored))
+        {
+            logger.LogInformation("Banner now holds alert {AlertId} revision {Revision} ({State})",
+                stored.Id, stored.Revision, stored.IsLive ? "live" : "ended");
+        }
+    }
+}
+
+/// <summary>
+/// One at a time: the banner events are few, and serial application keeps the store and the
+/// in-memory view in the same order. Immediate retries cover a locked database.
+/// </summary>
+public sealed class BannerEventsConsumerDefinition : ConsumerDefinition<BannerEventsConsumer>
+{
+    public BannerEventsConsumerDefinition() => ConcurrentMessageLimit = 1;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<BannerEventsConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 500, 1000));
+}

@@ -1,0 +1,114 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AlertBroadcaster.ServiceDefaults;
+
+/// <summary>The <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Where the embedded SQLite files live; relative paths are from the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Create or migrate each component's schema on start.</summary>
+    public bool Migrate { get; set; } = true;
+
+    public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+}
+
+public static class StorageExtensions
+{
+    public static IServiceCollection AddStorageOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// The connection string of one component's database. The presence of
+    /// <c>ConnectionStrings:Postgres</c> chooses PostgreSQL (distributed mode, not built yet);
+    /// otherwise a SQLite file named after the component under <c>Storage:DataDirectory</c>.
+    /// </summary>
+    public static string SqliteConnectionString(this IConfiguration configuration, string databaseName)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
+        {
+            throw new OptionsValidationException("ConnectionStrings:Postgres", typeof(StorageOptions),
+                ["ConnectionStrings:Postgres is set, but PostgreSQL storage is not available in this build; remove it to run embedded on SQLite."]);
+        }
+
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(configuration.DataDirectory(), databaseName + ".db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>The full path of <c>Storage:DataDirectory</c> (default <c>./data</c>), created if missing.</summary>
+    public static string DataDirectory(this IConfiguration configuration)
+    {
+        var directory = Path.GetFullPath(configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "./data");
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    /// <summary>
+    /// SQLite cannot order or compare <see cref="DateTimeOffset"/> in SQL; store instants as UTC
+    /// ticks there. PostgreSQL's timestamptz needs no help.
+    /// </summary>
+    public static void UseUtcTicksForInstants(this ModelConfigurationBuilder builder, DbContext context)
+    {
+        if (context.Database.IsSqlite())
+        {
+            builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            builder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    /// <summary>Applies a component's EF migrations on start unless <c>Storage:Migrate</c> is false.</summary>
+    public static IServiceCollection AddDatabaseMigration<TContext>(this IServiceCollection services)
+        where TContext : DbContext =>
+        services.AddHostedService<DatabaseMigrator<TContext>>();
+}
+
+/// <summary>
+/// Runs before the bus and the scheduler start (hosted services start in registration order),
+/// so nothing reads a table that is not there yet.
+/// </summary>
+internal sealed class DatabaseMigrator<TContext>(
+    IServiceProvider services, IOptions<StorageOptions> options, ILogger<DatabaseMigrator<TContext>> logger)
+    : IHostedService where TContext : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Migrate)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the banner read while a consumer writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database for {Context} is up to date", typeof(TContext).Name);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,72 @@
+using AlertBroadcaster.Contracts;
+
+namespace AlertBroadcaster.Dashboard.Alerts;
+
+/// <summary>
+/// The body of <c>POST /api/alerts</c>: the banner JSON's fields plus <c>channels</c>,
+/// <c>smsText</c> and <c>notifySubscribers</c>. Omitted: kind General, severity Info, channels
+/// [banner], every site and page, effective now, until withdrawn.
+/// </summary>
+public sealed record AlertRequest
+{
+    public AlertKind Kind { get; init; } = AlertKind.General;
+    public AlertSeverity Severity { get; init; } = AlertSeverity.Info;
+    public string? Headline { get; init; }
+    public string? Body { get; init; }
+    public AlertLink? Link { get; init; }
+    public string? SmsText { get; init; }
+    public IReadOnlyList<AlertChannel>? Channels { get; init; }
+    public IReadOnlyList<string>? Sites { get; init; }
+    public IReadOnlyList<string>? Paths { get; init; }
+    public DateTimeOffset? EffectiveFrom { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public bool NotifySubscribers { get; init; } = true;
+
+    public AlertContent ToContent(DateTimeOffset now) => new()
+    {
+        Kind = Kind,
+        Severity = Severity,
+        Headline = Headline ?? "",
+        Body = Body ?? "",
+        Link = Link,
+        SmsText = SmsText,
+        Channels = Channels ?? [AlertChannel.Banner],
+        Sites = Sites ?? [],
+        Paths = Paths ?? [],
+        EffectiveFrom = EffectiveFrom ?? now,
+        ExpiresAt = ExpiresAt,
+        NotifySubscribers = NotifySubscribers,
+    };
+}
+
+/// <summary>An alert as the staff API returns it.</summary>
+public sealed record AlertResponse(
+    Guid Id,
+    int Revision,
+    AlertStatus Status,
+    AlertKind Kind,
+    AlertSeverity Severity,
+    string Headline,
+    string Body,
+    AlertLink? Link,
+    string? SmsText,
+    IReadOnlyList<AlertChannel> Channels,
+    IReadOnlyList<string> Sites,
+    IReadOnlyList<string> Paths,
+    DateTimeOffset EffectiveFrom,
+    DateTimeOffset? ExpiresAt,
+    bool NotifySubscribers,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static AlertResponse From(AlertDetails alert)
+    {
+        var c = alert.Content;
+        return new(alert.Id, alert.Revision, alert.Status, c.Kind, c.Severity, c.Headline, c.Body, c.Link, c.SmsText,
+            c.Channels, c.Sites, c.Paths, c.EffectiveFrom, c.ExpiresAt, c.NotifySubscribers, alert.CreatedBy, alert.CreatedAt, alert.UpdatedAt);
+    }
+}
+
+/// <summary>The body of <c>GET /api/alerts</c>.</summary>
+public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Alerts);

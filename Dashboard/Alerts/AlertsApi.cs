@@ -1,0 +1,140 @@
+using System.Text.Json;
+using AlertBroadcaster.Broadcaster.Lifecycle;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Identity;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AlertBroadcaster.Dashboard.Alerts;
+
+/// <summary>The staff JSON API under <c>/api/alerts</c>: bearer API key or signed-in cookie.</summary>
+public static class AlertsApi
+{
+    /// <summary>An alert is a few KB at most; anything far larger is refused before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/alerts").RequireAuthorization(StaffAuthentication.ApiPolicy);
+        api.MapPost("/", CreateAlert).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        api.MapGet("/", ListAlerts);
+        api.MapGet("/{id:guid}", GetAlert);
+        api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
+        return endpoints;
+    }
+
+    internal static async Task<Results<Created<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(
+        HttpRequest request, AlertsClient alerts, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "Send the alert as JSON with 'Content-Type: application/json'.");
+        }
+
+        AlertRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<AlertRequest>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.ValidationProblem(JsonError(ex), detail: "The request body is not valid JSON for an alert.");
+        }
+
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send an alert object."] });
+        }
+
+        // Validated here for an immediate answer; the Broadcaster checks again before storing.
+        var content = body.ToContent(time.GetUtcNow());
+        var errors = validator.Validate(content);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var command = new PublishAlert(Guid.NewGuid(), content, http.User.Identity?.Name ?? "unknown");
+        return await Answer(() => alerts.PublishAsync(command, cancellationToken), a => TypedResults.Created($"/api/alerts/{a.Id}", AlertResponse.From(a)));
+    }
+
+    internal static async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> ListAlerts(AlertsClient alerts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await alerts.ListAsync(200, cancellationToken);
+            return TypedResults.Ok(new AlertListResponse(list.Select(AlertResponse.From).ToList()));
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
+    }
+
+    internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(Guid id, AlertsClient alerts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await alerts.GetAsync(id, cancellationToken) is { } alert
+                ? TypedResults.Ok(AlertResponse.From(alert))
+                : NotFound(id);
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
+    }
+
+    internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> WithdrawAlert(
+        Guid id, AlertsClient alerts, HttpContext http, CancellationToken cancellationToken)
+    {
+        var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown");
+        return await Answer(() => alerts.WithdrawAsync(command, cancellationToken), a => TypedResults.Ok(AlertResponse.From(a)));
+    }
+
+    /// <summary>Turns a command's outcome into the API's answer.</summary>
+    private static async Task<Results<TSuccess, ValidationProblem, ProblemHttpResult>> Answer<TSuccess>(
+        Func<Task<AlertOutcome>> send, Func<AlertDetails, TSuccess> success)
+        where TSuccess : IResult
+    {
+        try
+        {
+            return await send() switch
+            {
+                AlertOutcome.Accepted a => success(a.Alert),
+                AlertOutcome.Rejected r => TypedResults.ValidationProblem(r.Errors),
+                AlertOutcome.NotFound n => NotFound(n.AlertId),
+                var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+            };
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Alert not found", detail: $"There is no alert {id}.");
+
+    private static ProblemHttpResult Unavailable() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Broadcaster unavailable",
+            detail: "The Broadcaster did not answer in time. Nothing was lost; try again shortly.");
+
+    /// <summary>Names the field a JSON error is in ("$.link.url" → "link.url") and what it accepts.</summary>
+    private static Dictionary<string, string[]> JsonError(JsonException ex)
+    {
+        var field = ex.Path is { Length: > 2 } path ? path[2..] : "$";
+        var accepted = field.Split('[', '.')[0] switch
+        {
+            "kind" => $" Use one of {string.Join(", ", Enum.GetNames<AlertKind>())}.",
+            "severity" => $" Use one of {string.Join(", ", Enum.GetNames<AlertSeverity>())}.",
+            "channels" => " Use a list of banner, email, sms.",
+            "effectiveFrom" or "expiresAt" => " Use an ISO 8601 time with its offset, e.g. 2026-12-01T08:00:00Z.",
+            _ => "",
+        };
+        var message = field == "$" ? "The request body is not valid JSON." : $"The value of '{field}' is not valid.{accepted}";
+        return new Dictionary<string, string[]> { [field] = [message] };
+    }
+}

@@ -1,0 +1,75 @@
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Identity;
+using AlertBroadcaster.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace AlertBroadcaster.Dashboard;
+
+public static class DashboardExtensions
+{
+    /// <summary>The staff app: Identity, Razor Pages, the JSON API, Problem Details.</summary>
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddStorageOptions(builder.Configuration);
+        services.AddSiteCatalog(builder.Configuration);
+
+        services.AddDbContext<DashboardDbContext>(o => o.UseSqlite(builder.Configuration.SqliteConnectionString("dashboard")));
+        services.AddDatabaseMigration<DashboardDbContext>();
+        services.AddHostedService<AdminSeeder>();
+        services.AddStaffAuthentication(builder.Configuration);
+        // Sign-in cookies survive a restart: the keys live with the rest of the data.
+        services.AddDataProtection()
+            .SetApplicationName("AlertBroadcaster")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration.DataDirectory(), "keys")));
+
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+        });
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.AddScoped<AlertsClient>();
+        return builder;
+    }
+
+    /// <summary>The Dashboard's request clients, for the process's one bus.</summary>
+    public static IBusRegistrationConfigurator AddDashboardClients(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddRequestClient<PublishAlert>(AlertsClient.Timeout);
+        bus.AddRequestClient<UpdateAlert>(AlertsClient.Timeout);
+        bus.AddRequestClient<WithdrawAlert>(AlertsClient.Timeout);
+        bus.AddRequestClient<GetAlert>(AlertsClient.Timeout);
+        bus.AddRequestClient<ListAlerts>(AlertsClient.Timeout);
+        return bus;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A body over the size limit or a broken request is the client's fault, not a 500.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAlertsApi();
+        endpoints.MapRazorPages();
+        return endpoints;
+    }
+}

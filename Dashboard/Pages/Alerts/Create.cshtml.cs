@@ -1,0 +1,143 @@
+using AlertBroadcaster.Broadcaster.Lifecycle;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AlertBroadcaster.Dashboard.Pages.Alerts;
+
+public sealed class CreateModel(AlertsClient alerts, AlertValidator validator, SiteCatalog sites, TimeProvider time) : PageModel
+{
+    /// <summary>Validator field names (the API's JSON names) → this form's fields.</summary>
+    private static readonly Dictionary<string, string> FormFields = new()
+    {
+        ["kind"] = nameof(AlertForm.Kind),
+        ["severity"] = nameof(AlertForm.Severity),
+        ["headline"] = nameof(AlertForm.Headline),
+        ["body"] = nameof(AlertForm.Body),
+        ["link.text"] = nameof(AlertForm.LinkText),
+        ["link.url"] = nameof(AlertForm.LinkUrl),
+        ["sites"] = nameof(AlertForm.Sites),
+        ["paths"] = nameof(AlertForm.Paths),
+        ["effectiveFrom"] = nameof(AlertForm.EffectiveFrom),
+        ["expiresAt"] = nameof(AlertForm.ExpiresAt),
+    };
+
+    [BindProperty]
+    public AlertForm Input { get; set; } = new();
+
+    public SiteCatalog Sites => sites;
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var effectiveFrom = now;
+        if (Input.EffectiveFrom is { } start && !TryInstant(start, nameof(AlertForm.EffectiveFrom), out effectiveFrom))
+        {
+            return Page();
+        }
+
+        DateTimeOffset? expiresAt = null;
+        if (Input.ExpiresAt is { } end)
+        {
+            if (!TryInstant(end, nameof(AlertForm.ExpiresAt), out var instant))
+            {
+                return Page();
+            }
+
+            expiresAt = instant;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var content = Input.ToContent(effectiveFrom, expiresAt);
+        if (AddErrors(validator.Validate(content)))
+        {
+            return Page();
+        }
+
+        try
+        {
+            var outcome = await alerts.PublishAsync(new PublishAlert(Guid.NewGuid(), content, User.Identity?.Name ?? "unknown"), cancellationToken);
+            switch (outcome)
+            {
+                case AlertOutcome.Accepted accepted:
+                    return Redirect($"/Alerts/Details/{accepted.Alert.Id}");
+                case AlertOutcome.Rejected rejected:
+                    AddErrors(rejected.Errors);
+                    return Page();
+            }
+        }
+        catch (RequestTimeoutException)
+        {
+        }
+
+        ModelState.AddModelError(FieldKey(nameof(AlertForm.Headline)), "The alert service did not answer, so nothing was published. Try again in a moment.");
+        return Page();
+    }
+
+    private bool TryInstant(DateTime local, string field, out DateTimeOffset instant)
+    {
+        if (LondonTime.TryToInstant(local, out instant, out var error))
+        {
+            return true;
+        }
+
+        ModelState.AddModelError(FieldKey(field), error!);
+        return false;
+    }
+
+    private bool AddErrors(IReadOnlyDictionary<string, string[]> errors)
+    {
+        foreach (var (field, messages) in errors)
+        {
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(FieldKey(FormFields.GetValueOrDefault(field, nameof(AlertForm.Headline))), message);
+            }
+        }
+
+        return errors.Count > 0;
+    }
+
+    private static string FieldKey(string field) => $"{nameof(Input)}.{field}";
+}
+
+/// <summary>The create form, in the words and time zone staff use.</summary>
+public sealed class AlertForm
+{
+    public AlertKind Kind { get; set; } = AlertKind.General;
+    public AlertSeverity Severity { get; set; } = AlertSeverity.Info;
+    public string? Headline { get; set; }
+    public string? Body { get; set; }
+    public string? LinkText { get; set; }
+    public string? LinkUrl { get; set; }
+    public List<string> Sites { get; set; } = [];
+    public string? Paths { get; set; }
+    /// <summary>Europe/London wall-clock time from a datetime-local input.</summary>
+    public DateTime? EffectiveFrom { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+
+    public AlertContent ToContent(DateTimeOffset effectiveFrom, DateTimeOffset? expiresAt) => new()
+    {
+        Kind = Kind,
+        Severity = Severity,
+        Headline = Headline ?? "",
+        Body = Body ?? "",
+        Link = string.IsNullOrWhiteSpace(LinkText) && string.IsNullOrWhiteSpace(LinkUrl) ? null : new AlertLink(LinkText ?? "", LinkUrl ?? ""),
+        Channels = [AlertChannel.Banner],
+        Sites = Sites,
+        Paths = (Paths ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        EffectiveFrom = effectiveFrom,
+        ExpiresAt = expiresAt,
+    };
+}

@@ -1,0 +1,46 @@
+using AlertBroadcaster.Broadcaster.Lifecycle;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AlertBroadcaster.Dashboard.Pages.Alerts;
+
+public sealed class DetailsModel(AlertsClient alerts, SiteCatalog sites) : PageModel
+{
+    public AlertDetails? Alert { get; private set; }
+
+    public SiteCatalog Sites => sites;
+
+    /// <summary>Withdrawal asks for a deliberate tick, so a stray click cannot take an alert down.</summary>
+    [BindProperty]
+    public bool Confirm { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        Alert = await alerts.GetAsync(id, cancellationToken);
+        return Alert is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!Confirm)
+        {
+            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm you want to withdraw this alert.");
+            return await OnGetAsync(id, cancellationToken);
+        }
+
+        try
+        {
+            var outcome = await alerts.WithdrawAsync(new WithdrawAlert(id, User.Identity?.Name ?? "unknown"), cancellationToken);
+            return outcome is AlertOutcome.NotFound ? NotFound() : Redirect($"/Alerts/Details/{id}");
+        }
+        catch (RequestTimeoutException)
+        {
+            ModelState.AddModelError(nameof(Confirm), "The alert service did not answer, so the alert was not withdrawn. Try again in a moment.");
+            return await OnGetAsync(id, cancellationToken);
+        }
+    }
+}

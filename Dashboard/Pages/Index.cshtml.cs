@@ -1,0 +1,25 @@
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Alerts;
+using MassTransit;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AlertBroadcaster.Dashboard.Pages;
+
+public sealed class IndexModel(AlertsClient alerts) : PageModel
+{
+    public IReadOnlyList<AlertDetails> Alerts { get; private set; } = [];
+
+    public bool Unavailable { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Alerts = await alerts.ListAsync(200, cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            Unavailable = true;
+        }
+    }
+}
