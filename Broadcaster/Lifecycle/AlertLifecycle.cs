@@ -209,7 +209,17 @@ public sealed class AlertLifecycle(
     private async Task<AlertOutcome> AfterChangeAsync(Alert alert, CancellationToken cancellationToken)
     {
         outbox.Notify();
-        await scheduler.SyncAsync(alert, cancellationToken);
+        try
+        {
+            await scheduler.SyncAsync(alert, cancellationToken);
+        }
+        catch (Quartz.SchedulerException ex)
+        {
+            // The change is stored; the scheduler is shutting down. The reconciler puts the
+            // trigger back on the next start.
+            logger.LogWarning(ex, "Could not update triggers for alert {AlertId}; they are restored on next start", alert.Id);
+        }
+
         return new AlertOutcome.Accepted(alert.ToDetails());
     }
 
