@@ -1,0 +1,96 @@
+using System.Text.Json;
+using AlertBroadcaster.Channels.Banner;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.TestSupport;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AlertBroadcaster.Channels.Tests.Banner;
+
+/// <summary>The consumer on the MassTransit test harness, with the real SQLite store.</summary>
+public sealed class BannerEventsConsumerTests : IAsyncLifetime
+{
+    private readonly TempDataDirectory _data = new();
+    private IHost _host = null!;
+    private ITestHarness _harness = null!;
+
+    private BannerProjection Projection => _host.Services.GetRequiredService<BannerProjection>();
+
+    public async Task InitializeAsync() => (_host, _harness) = await StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        Assert.False(await _harness.Published.Any<Fault>(), "no consumer faulted");
+        await _host.StopAsync();
+        _host.Dispose();
+        _data.Dispose();
+    }
+
+    private async Task<(IHost, ITestHarness)> StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
+        builder.Configuration["Storage:DataDirectory"] = _data.Path;
+        builder.AddChannels();
+        builder.Services.AddMassTransitTestHarness(x => x.AddChannelsConsumers());
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, host.Services.GetTestHarness());
+    }
+
+    private static AlertSnapshot Snapshot(Guid id, int revision, string headline) =>
+        new(id, revision, new AlertContent { Headline = headline, EffectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1) });
+
+    private async Task PublishAsync<T>(T message) where T : class
+    {
+        await _harness.Bus.Publish(message);
+        // Messages are copied through the transport: compare what they say, not their references.
+        var sent = JsonSerializer.Serialize(message);
+        Assert.True(await _harness.Consumed.Any<T>(m => JsonSerializer.Serialize(m.Context.Message) == sent));
+    }
+
+    [Fact]
+    public async Task Went_live_shows_the_alert_and_withdrawn_removes_it()
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Visiting restrictions"), DateTimeOffset.UtcNow));
+        await Poll.UntilAsync(() => Task.FromResult(Projection.Live.Any(s => s.Id == id)), what: "alert in projection");
+
+        await PublishAsync(new AlertWithdrawn(id, 1, false, DateTimeOffset.UtcNow));
+        await Poll.UntilAsync(() => Task.FromResult(Projection.Live.All(s => s.Id != id)), what: "alert removed");
+    }
+
+    [Fact]
+    public async Task Late_events_about_older_revisions_are_ignored()
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new AlertUpdated(Snapshot(id, 2, "Visiting suspended"), DateTimeOffset.UtcNow));
+        await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Visiting restrictions"), DateTimeOffset.UtcNow));
+
+        Assert.Equal("Visiting suspended", Assert.Single(Projection.Live, s => s.Id == id).Content!.Headline);
+    }
+
+    [Fact]
+    public async Task A_start_arriving_after_the_end_does_not_resurrect_the_alert()
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new AlertExpired(id, 1, DateTimeOffset.UtcNow));
+        await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Face coverings"), DateTimeOffset.UtcNow));
+
+        Assert.DoesNotContain(Projection.Live, s => s.Id == id);
+    }
+
+    [Fact]
+    public async Task Projection_is_rebuilt_from_the_store_after_a_restart()
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Genomes project closed"), DateTimeOffset.UtcNow));
+        await Poll.UntilAsync(() => Task.FromResult(Projection.Live.Any(s => s.Id == id)), what: "alert in projection");
+        await _host.StopAsync();
+        _host.Dispose();
+
+        (_host, _harness) = await StartAsync();
+        Assert.Contains(Projection.Live, s => s.Id == id);
+    }
+}
