@@ -33,6 +33,12 @@ public static class AlertsApi
                 detail: "Send the alert as JSON with 'Content-Type: application/json'.");
         }
 
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+                detail: $"An alert is at most {MaxBodyBytes / 1024} KB of JSON.");
+        }
+
         AlertRequest? body;
         try
         {

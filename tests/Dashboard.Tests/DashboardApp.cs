@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AlertBroadcaster.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AlertBroadcaster.Dashboard.Tests;
+
+/// <summary>
+/// The embedded all-in-one host (Dashboard + Broadcaster + Channels, in-memory bus, SQLite) on a
+/// data folder of its own, with a known administrator and API key.
+/// </summary>
+public sealed class DashboardApp : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-api-key-0123456789";
+    public const string AdminEmail = "comms@ouh.example";
+    public const string AdminPassword = "correct horse battery staple";
+
+    /// <summary>Its own by default; give two apps the same one to test a restart.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "alert-broadcaster-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Admin:Email", AdminEmail);
+        builder.UseSetting("Admin:Password", AdminPassword);
+        builder.UseSetting("Api:Keys:0", ApiKey);
+    }
+
+    /// <summary>A client that sends the API key.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+}
+
+/// <summary>What the tests do with the public banner endpoint and the staff API.</summary>
+public static class ApiCalls
+{
+    public static async Task<JsonElement> CreateAlertAsync(this HttpClient api, object body)
+    {
+        var response = await api.PostAsJsonAsync("/api/alerts", body);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public static async Task<List<Guid>> BannerIdsAsync(this HttpClient client, string query = "")
+    {
+        var banner = await client.GetFromJsonAsync<JsonElement>("/api/banner/current" + query);
+        return banner.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("id").GetGuid()).ToList();
+    }
+
+    public static Task WaitUntilInBannerAsync(this HttpClient client, Guid id, string query = "") =>
+        Poll.UntilAsync(async () => (await client.BannerIdsAsync(query)).Contains(id), what: $"alert {id} in the banner");
+
+    public static Task WaitUntilNotInBannerAsync(this HttpClient client, Guid id, string query = "") =>
+        Poll.UntilAsync(async () => !(await client.BannerIdsAsync(query)).Contains(id), what: $"alert {id} gone from the banner");
+}
