@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AlertBroadcaster.Dashboard.Tests.Account;
+
+public sealed partial class SignInTests(DashboardApp app) : IClassFixture<DashboardApp>
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    internal static async Task<HttpClient> SignedInClientAsync(DashboardApp app, string password = DashboardApp.AdminPassword)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var response = await SignInAsync(client, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string password)
+    {
+        var page = await client.GetStringAsync("/Account/SignIn");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        return await client.PostAsync("/Account/SignIn", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = DashboardApp.AdminEmail,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    internal static async Task<string> TokenFromAsync(HttpClient client, string path) =>
+        AntiforgeryToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
+
+    [Fact]
+    public async Task Pages_need_a_signed_in_user()
+    {
+        var response = await app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/SignIn", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Seeded_administrator_can_sign_in_and_see_the_alerts()
+    {
+        var client = await SignedInClientAsync(app);
+
+        var home = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("<h1>Alerts</h1>", await home.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/alerts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_refused_with_a_message()
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var response = await SignInAsync(client, "not the password");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The email address or password is not right.", await response.Content.ReadAsStringAsync());
+    }
+}
