@@ -47,7 +47,9 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
         await _harness.Bus.Publish(message);
         // Messages are copied through the transport: compare what they say, not their references.
         var sent = JsonSerializer.Serialize(message);
-        Assert.True(await _harness.Consumed.Any<T>(m => JsonSerializer.Serialize(m.Context.Message) == sent));
+        await Poll.UntilAsync(
+            () => Task.FromResult(_harness.Consumed.Select<T>().Any(m => JsonSerializer.Serialize(m.Context.Message) == sent)),
+            what: $"{typeof(T).Name} consumed");
     }
 
     [Fact]

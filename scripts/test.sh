@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one test command (README "Test", and .ci/run): installs and starts what the tests need,
+# runs every test project, and ends with one line computed from the TRX results:
+#   Tests: N passed, N failed, N skipped
+# Exits non-zero when any test failed, the run broke, or no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What the tests need beyond the .NET SDK. Today: nothing — the foundation tests run the embedded
+# topology (in-memory bus, SQLite). RabbitMQ, PostgreSQL, an SMTP server and Chromium are
+# installed here by the issues that bring their tests.
+
+results="$PWD/TestResults"
+rm -rf "$results"
+
+dotnet restore AlertBroadcaster.slnx
+dotnet build AlertBroadcaster.slnx --no-restore
+
+set +e
+dotnet test AlertBroadcaster.slnx --no-build --logger "trx" --results-directory "$results" "$@"
+test_status=$?
+set -e
+
+# Sum the counters of every TRX file (one a test project).
+read -r total executed passed failed < <(
+  cat "$results"/*.trx 2>/dev/null | tr '<' '\n' | grep '^Counters ' | awk '
+    function attr(name,   m) { if (match($0, name "=\"[0-9]+\"")) { m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
+    { t += attr("total"); e += attr("executed"); p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted") }
+    END { print t + 0, e + 0, p + 0, f + 0 }'
+)
+skipped=$(( total - executed ))
+
+echo
+echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+
+if [ "$test_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
