@@ -51,7 +51,7 @@ public static class AlertsApi
 
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send an alert object."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["Send an alert as a JSON object."] });
         }
 
         // Validated here for an immediate answer; the Broadcaster checks again before storing.

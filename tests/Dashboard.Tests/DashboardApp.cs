@@ -20,12 +20,19 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
     /// <summary>Its own by default; give two apps the same one to test a restart.</summary>
     public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "alert-broadcaster-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>False: start with no Admin settings, as a new user would without reading the README.</summary>
+    public bool SeedAdmin { get; init; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Test");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
-        builder.UseSetting("Admin:Email", AdminEmail);
-        builder.UseSetting("Admin:Password", AdminPassword);
+        if (SeedAdmin)
+        {
+            builder.UseSetting("Admin:Email", AdminEmail);
+            builder.UseSetting("Admin:Password", AdminPassword);
+        }
+
         builder.UseSetting("Api:Keys:0", ApiKey);
     }
 

@@ -17,13 +17,13 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
         return client;
     }
 
-    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string password)
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string password, string email = DashboardApp.AdminEmail)
     {
         var page = await client.GetStringAsync("/Account/SignIn");
         var token = AntiforgeryToken().Match(page).Groups[1].Value;
         return await client.PostAsync("/Account/SignIn", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = DashboardApp.AdminEmail,
+            ["Email"] = email,
             ["Password"] = password,
             ["__RequestVerificationToken"] = token,
         }));
@@ -49,6 +49,31 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("<h1>Alerts</h1>", await home.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/alerts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_admin_settings_the_first_start_prints_a_one_time_password_that_works()
+    {
+        var console = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(TextWriter.Synchronized(console));
+        string output;
+        await using var fresh = new DashboardApp { SeedAdmin = false };
+        try
+        {
+            _ = fresh.Services;
+            output = console.ToString();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        var password = Regex.Match(output, "One-time password: +(\\S+)").Groups[1].Value;
+        Assert.NotEmpty(password);
+        var client = fresh.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, password, "admin@localhost")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
     }
 
     [Fact]

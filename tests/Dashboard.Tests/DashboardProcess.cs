@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using AlertBroadcaster.TestSupport;
+
+namespace AlertBroadcaster.Dashboard.Tests;
+
+/// <summary>
+/// The Dashboard as a user runs it: the built program in its own process (as
+/// <c>dotnet run --project Dashboard</c> does), on a free loopback port, so a test can kill it
+/// and start it again on the same data folder.
+/// </summary>
+public sealed class DashboardProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private DashboardProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<DashboardProcess> StartAsync(string dataDirectory)
+    {
+        var program = ProgramPath();
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(program)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(program);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString());
+        start.Environment["Storage__DataDirectory"] = dataDirectory;
+        start.Environment["Admin__Email"] = DashboardApp.AdminEmail;
+        start.Environment["Admin__Password"] = DashboardApp.AdminPassword;
+        start.Environment["Api__Keys__0"] = DashboardApp.ApiKey;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var running = new DashboardProcess(process, address);
+        using var probe = new HttpClient { BaseAddress = address };
+        await Poll.UntilAsync(async () =>
+        {
+            Assert.False(process.HasExited, "the Dashboard process exited during start");
+            try
+            {
+                return (await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), "the Dashboard process to be ready");
+        return running;
+    }
+
+    public HttpClient CreateApiClient()
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardApp.ApiKey);
+        return client;
+    }
+
+    /// <summary>kill -9: no graceful shutdown, nothing flushed that was not already committed.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>The Dashboard built beside this test assembly's configuration (bin/Debug/net10.0).</summary>
+    private static string ProgramPath()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "AlertBroadcaster.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        var program = Path.Combine(root!.FullName, "Dashboard", "bin", configuration, framework, "AlertBroadcaster.Dashboard.dll");
+        Assert.True(File.Exists(program), $"build the solution first: {program} is missing");
+        return program;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
