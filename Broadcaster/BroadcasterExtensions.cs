@@ -4,7 +4,6 @@ using AlertBroadcaster.Broadcaster.Scheduling;
 using AlertBroadcaster.Broadcaster.Storage;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,11 +22,9 @@ public static class BroadcasterExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddStorageOptions(builder.Configuration);
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddDbContext<AlertsDbContext>(o => o.UseSqlite(builder.Configuration.SqliteConnectionString("broadcaster")));
-        services.AddDatabaseMigration<AlertsDbContext>();
+        services.AddComponentDatabase<AlertsDbContext>(builder.Configuration, "broadcaster");
 
         services.AddScoped<AlertLifecycle>();
         services.AddSingleton<AlertValidator>();

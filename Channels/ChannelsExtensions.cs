@@ -3,7 +3,6 @@ using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,11 +19,9 @@ public static class ChannelsExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddStorageOptions(builder.Configuration);
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddDbContext<ChannelsDbContext>(o => o.UseSqlite(builder.Configuration.SqliteConnectionString("channels")));
-        services.AddDatabaseMigration<ChannelsDbContext>();
+        services.AddComponentDatabase<ChannelsDbContext>(builder.Configuration, "channels");
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))

@@ -4,7 +4,6 @@ using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 
 namespace AlertBroadcaster.Dashboard;
 
@@ -14,11 +13,9 @@ public static class DashboardExtensions
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddStorageOptions(builder.Configuration);
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddDbContext<DashboardDbContext>(o => o.UseSqlite(builder.Configuration.SqliteConnectionString("dashboard")));
-        services.AddDatabaseMigration<DashboardDbContext>();
+        services.AddComponentDatabase<DashboardDbContext>(builder.Configuration, "dashboard");
         services.AddHostedService<AdminSeeder>();
         services.AddStaffAuthentication(builder.Configuration);
         // Sign-in cookies survive a restart: the keys live with the rest of the data.

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,10 +78,19 @@ public static class StorageExtensions
         }
     }
 
-    /// <summary>Applies a component's EF migrations on start unless <c>Storage:Migrate</c> is false.</summary>
-    public static IServiceCollection AddDatabaseMigration<TContext>(this IServiceCollection services)
-        where TContext : DbContext =>
+    /// <summary>
+    /// A component's own database (<c>{databaseName}.db</c> embedded), migrated on start unless
+    /// <c>Storage:Migrate</c> is false. Register before the bus so it is migrated first.
+    /// </summary>
+    public static IServiceCollection AddComponentDatabase<TContext>(this IServiceCollection services, IConfiguration configuration, string databaseName)
+        where TContext : DbContext
+    {
+        services.AddStorageOptions(configuration);
+        services.AddDbContext<TContext>(o => o.UseSqlite(configuration.SqliteConnectionString(databaseName)));
         services.AddHostedService<DatabaseMigrator<TContext>>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(typeof(TContext).Name, tags: [HealthEndpoints.Ready]);
+        return services;
+    }
 }
 
 /// <summary>
@@ -111,4 +121,15 @@ internal sealed class DatabaseMigrator<TContext>(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Ready only while the component's database answers.</summary>
+internal sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck
+    where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} does not answer.");
 }

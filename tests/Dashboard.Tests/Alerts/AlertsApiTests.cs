@@ -220,6 +220,12 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
         Assert.Equal("api-key-1", newest.GetProperty("createdBy").GetString());
     }
 
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_without_sign_in(string path) =>
+        Assert.Equal(HttpStatusCode.OK, (await _public.GetAsync(path)).StatusCode);
+
     private async Task<int> CountAlertsAsync() =>
         (await _api.GetFromJsonAsync<JsonElement>("/api/alerts")).GetProperty("alerts").GetArrayLength();
 }
