@@ -6,9 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the tests need beyond the .NET SDK. Today: nothing — the foundation tests run the embedded
-# topology (in-memory bus, SQLite). RabbitMQ, PostgreSQL, an SMTP server and Chromium are
-# installed here by the issues that bring their tests.
+# What the tests need beyond the .NET SDK: RabbitMQ and PostgreSQL on loopback (installed from
+# Debian and started by scripts/servers.sh). An SMTP server and Chromium join with the issues
+# that bring their tests.
+servers=$(./scripts/servers.sh start)
+export TEST_RABBITMQ TEST_POSTGRES
+TEST_RABBITMQ=$(sed -n 's/^ConnectionStrings__RabbitMq=//p' <<<"$servers")
+TEST_POSTGRES=$(sed -n 's/^ConnectionStrings__Postgres=//p' <<<"$servers")
 
 results="$PWD/TestResults"
 rm -rf "$results"

@@ -1,5 +1,6 @@
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -59,7 +60,12 @@ public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection 
 /// </summary>
 public sealed class BannerEventsConsumerDefinition : ConsumerDefinition<BannerEventsConsumer>
 {
-    public BannerEventsConsumerDefinition() => ConcurrentMessageLimit = 1;
+    public BannerEventsConsumerDefinition()
+    {
+        ConcurrentMessageLimit = 1;
+        // Every replica keeps its own in-memory view, so every replica needs every event.
+        Endpoint(e => InstanceEndpoint.Configure(e, "banner-events"));
+    }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<BannerEventsConsumer> consumerConfigurator, IRegistrationContext context) =>

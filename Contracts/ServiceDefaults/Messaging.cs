@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.ServiceDefaults;
 
@@ -15,17 +14,31 @@ public static class MessagingExtensions
     public static IServiceCollection AddAlertBus(
         this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
     {
-        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("RabbitMq")))
-        {
-            throw new OptionsValidationException("ConnectionStrings:RabbitMq", typeof(MassTransitHostOptions),
-                ["ConnectionStrings:RabbitMq is set, but the RabbitMQ transport is not available in this build; remove it to run on the in-memory bus."]);
-        }
-
+        var rabbitMq = configuration.GetConnectionString("RabbitMq");
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
             addConsumers(x);
-            x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            if (string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                return;
+            }
+
+            // Shared work queues are quorum queues (replicated, durable); a per-instance queue
+            // (Temporary in its definition) is auto-delete and stays classic.
+            x.AddConfigureEndpointsCallback((_, name, cfg) =>
+            {
+                if (cfg is IRabbitMqReceiveEndpointConfigurator rabbit && !name.EndsWith(InstanceEndpoint.Suffix, StringComparison.Ordinal))
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(rabbitMq), host => host.PublisherConfirmation = true);
+                cfg.ConfigureEndpoints(context);
+            });
         });
 
         services.Configure<MassTransitHostOptions>(o =>
@@ -34,5 +47,21 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return services;
+    }
+}
+
+/// <summary>
+/// A queue of this process's own, for events every instance must see (each Channels replica
+/// keeps its own banner view). It is deleted when the process goes; on start the instance
+/// rebuilds its view from the shared store, so nothing it missed while down is lost.
+/// </summary>
+public static class InstanceEndpoint
+{
+    public const string Suffix = "-instance";
+
+    public static void Configure(IEndpointRegistrationConfigurator endpoint, string baseName)
+    {
+        endpoint.Name = $"{baseName}-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}{Suffix}";
+        endpoint.Temporary = true;
     }
 }

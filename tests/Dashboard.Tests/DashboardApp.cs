@@ -20,6 +20,12 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
     /// <summary>Its own by default; give two apps the same one to test a restart.</summary>
     public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "alert-broadcaster-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>The real broker started by scripts/servers.sh (TEST_RABBITMQ overrides), instead of the in-memory bus.</summary>
+    public bool UseRabbitMq { get; init; }
+
+    public static string RabbitMqConnectionString =>
+        Environment.GetEnvironmentVariable("TEST_RABBITMQ") is { Length: > 0 } configured ? configured : "amqp://guest:guest@127.0.0.1:5672/";
+
     /// <summary>False: start with no Admin settings, as a new user would without reading the README.</summary>
     public bool SeedAdmin { get; init; } = true;
 
@@ -34,6 +40,10 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("Api:Keys:0", ApiKey);
+        if (UseRabbitMq)
+        {
+            builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqConnectionString);
+        }
     }
 
     /// <summary>A client that sends the API key.</summary>

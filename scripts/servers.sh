@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Real servers for the integration tests, on loopback only: RabbitMQ and PostgreSQL from Debian.
+#   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
+#   scripts/servers.sh stop    stops them
+# State lives under .servers/ in the repository (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+state="$PWD/.servers"
+export RABBITMQ_CONFIG_FILE="$state/rabbitmq/rabbitmq"
+export RABBITMQ_ENABLED_PLUGINS_FILE="$state/rabbitmq/enabled_plugins"
+export RABBITMQ_MNESIA_BASE="$state/rabbitmq/mnesia"
+export RABBITMQ_LOG_BASE="$state/rabbitmq/log"
+export ERL_EPMD_ADDRESS=127.0.0.1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install() {
+  local missing=()
+  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+  command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start_rabbitmq() {
+  mkdir -p "$state/rabbitmq/mnesia" "$state/rabbitmq/log"
+  cat > "$RABBITMQ_CONFIG_FILE.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:5672
+management.tcp.ip = 127.0.0.1
+management.tcp.port = 15672
+loopback_users = none
+CONF
+  # Debian's wrappers run the broker and rabbitmqctl as the rabbitmq user when started by root.
+  if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$state/rabbitmq"; fi
+  if ! rabbitmqctl -q status >/dev/null 2>&1; then
+    rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+    rabbitmq-server -detached
+    local tries=0
+    until rabbitmqctl -q await_startup >/dev/null 2>&1; do
+      tries=$((tries + 1)); [ $tries -lt 60 ] || { echo "RabbitMQ did not start" >&2; exit 1; }
+      sleep 1
+    done
+  fi
+}
+
+start_postgres() {
+  local version
+  version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  pg_lsclusters -h | grep -q "^$version main" || as_root pg_createcluster "$version" main >/dev/null
+  as_root pg_ctlcluster "$version" main start 2>/dev/null || true
+  local tries=0
+  until as_root su postgres -c "pg_isready -q -h 127.0.0.1"; do
+    tries=$((tries + 1)); [ $tries -lt 60 ] || { echo "PostgreSQL did not start" >&2; exit 1; }
+    sleep 0.5
+  done
+  as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='alerts'\"" | grep -q 1 \
+    || as_root su postgres -c "psql -qc \"CREATE ROLE alerts LOGIN SUPERUSER PASSWORD 'alerts'\""
+}
+
+case "${1:-start}" in
+  start)
+    install
+    start_rabbitmq
+    start_postgres
+    echo "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/"
+    echo "ConnectionStrings__Postgres=Host=127.0.0.1;Username=alerts;Password=alerts;Database=alerts"
+    ;;
+  stop)
+    rabbitmqctl -q stop >/dev/null 2>&1 || true
+    epmd -kill >/dev/null 2>&1 || true
+    for v in $(ls /usr/lib/postgresql 2>/dev/null); do as_root pg_ctlcluster "$v" main stop 2>/dev/null || true; done
+    ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
