@@ -24,19 +24,31 @@ public static class BroadcasterExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddComponentDatabase<AlertsDbContext>(builder.Configuration, "broadcaster");
+        services.AddComponentDatabase<AlertsDbContext, PostgresAlertsDbContext>(builder.Configuration, PostgresAlertsDbContext.Schema);
 
         services.AddScoped<AlertLifecycle>();
         services.AddSingleton<AlertValidator>();
         services.AddSingleton<AlertScheduler>();
         services.AddSingleton<OutboxSignal>();
 
-        var schedulerStore = builder.Configuration.SqliteConnectionString("scheduler");
+        var postgres = builder.Configuration.PostgresConnectionString();
+        var sqlite = builder.Configuration.SqliteConnectionString("scheduler");
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(schedulerStore);
+                if (postgres is null)
+                {
+                    store.UseSqlite(sqlite);
+                }
+                else
+                {
+                    // Several Broadcasters share the triggers; the cluster fires each one once,
+                    // and takes over the triggers of a node that died.
+                    store.UsePostgres(postgres);
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
+                }
+
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });

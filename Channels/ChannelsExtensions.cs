@@ -21,7 +21,7 @@ public static class ChannelsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddComponentDatabase<ChannelsDbContext>(builder.Configuration, "channels");
+        services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))

@@ -15,7 +15,7 @@ public static class DashboardExtensions
         var services = builder.Services;
         services.AddSiteCatalog(builder.Configuration);
 
-        services.AddComponentDatabase<DashboardDbContext>(builder.Configuration, "dashboard");
+        services.AddComponentDatabase<DashboardDbContext, PostgresDashboardDbContext>(builder.Configuration, PostgresDashboardDbContext.Schema);
         services.AddHostedService<AdminSeeder>();
         services.AddStaffAuthentication(builder.Configuration);
         // Sign-in cookies survive a restart: the keys live with the rest of the data.

@@ -55,11 +55,12 @@ public sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-        var pending = await db.OutboxMessages
-            .Where(m => m.DispatchedAt == null)
-            .OrderBy(m => m.Id)
-            .Take(BatchSize)
-            .ToListAsync(cancellationToken);
+        // On PostgreSQL several Broadcasters may dispatch at once: each locks the rows it takes
+        // and skips rows another holds, so a row is published by one of them.
+        await using var transaction = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var pending = transaction is null
+            ? await db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken)
+            : await LockedBatch(db).ToListAsync(cancellationToken);
 
         foreach (var row in pending)
         {
@@ -70,6 +71,18 @@ public sealed class OutboxDispatcher(
             logger.LogInformation("Published {MessageType} for alert {AlertId}", type.Name, row.AlertId);
         }
 
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return pending.Count;
+    }
+
+    private static IQueryable<OutboxMessage> LockedBatch(AlertsDbContext db)
+    {
+        var table = db.Model.FindEntityType(typeof(OutboxMessage))!;
+        var sql = $"SELECT * FROM \"{table.GetSchema()}\".\"{table.GetTableName()}\" WHERE \"DispatchedAt\" IS NULL ORDER BY \"Id\" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED";
+        return db.OutboxMessages.FromSqlRaw(sql);
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace AlertBroadcaster.Broadcaster.Storage;
 
 /// <summary>The Broadcaster's database: alerts, their revisions and the outbox.</summary>
-public sealed class AlertsDbContext(DbContextOptions<AlertsDbContext> options) : DbContext(options)
+public class AlertsDbContext(DbContextOptions options) : DbContext(options)
 {
     private static readonly JsonSerializerOptions ContentJson = new(JsonSerializerDefaults.Web);
 

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AlertBroadcaster.Channels.Storage;
 
 /// <summary>The Channels database: the banner projection (subscribers and deliveries to come).</summary>
-public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> options) : DbContext(options)
+public class ChannelsDbContext(DbContextOptions options) : DbContext(options)
 {
     private static readonly JsonSerializerOptions ContentJson = new(JsonSerializerDefaults.Web);
 
@@ -26,6 +26,29 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
                 c => c == null ? null : JsonSerializer.Serialize(c, ContentJson),
                 s => s == null ? null : JsonSerializer.Deserialize<AlertContent>(s, ContentJson));
         });
+}
+
+/// <summary>
+/// The same model on PostgreSQL, in the schema <c>channels</c>; its own type for its own migrations.
+/// </summary>
+public sealed class PostgresChannelsDbContext(DbContextOptions<PostgresChannelsDbContext> options) : ChannelsDbContext(options)
+{
+    public const string Schema = "channels";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        base.OnModelCreating(modelBuilder);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context PostgresChannelsDbContext</c> build the context without a server.</summary>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresChannelsDbContext>
+{
+    public PostgresChannelsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresChannelsDbContext>()
+            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__EFMigrationsHistory", PostgresChannelsDbContext.Schema))
+            .Options);
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>

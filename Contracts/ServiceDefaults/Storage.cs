@@ -37,25 +37,17 @@ public static class StorageExtensions
         return services;
     }
 
-    /// <summary>
-    /// The connection string of one component's database. The presence of
-    /// <c>ConnectionStrings:Postgres</c> chooses PostgreSQL (distributed mode, not built yet);
-    /// otherwise a SQLite file named after the component under <c>Storage:DataDirectory</c>.
-    /// </summary>
-    public static string SqliteConnectionString(this IConfiguration configuration, string databaseName)
-    {
-        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
-        {
-            throw new OptionsValidationException("ConnectionStrings:Postgres", typeof(StorageOptions),
-                ["ConnectionStrings:Postgres is set, but PostgreSQL storage is not available in this build; remove it to run embedded on SQLite."]);
-        }
+    /// <summary><c>ConnectionStrings:Postgres</c>, or null when the embedded SQLite files are used.</summary>
+    public static string? PostgresConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres ? postgres : null;
 
-        return new SqliteConnectionStringBuilder
+    /// <summary>The SQLite file of one component's store under <c>Storage:DataDirectory</c>.</summary>
+    public static string SqliteConnectionString(this IConfiguration configuration, string databaseName) =>
+        new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(configuration.DataDirectory(), databaseName + ".db"),
             Pooling = true,
         }.ToString();
-    }
 
     /// <summary>The full path of <c>Storage:DataDirectory</c> (default <c>./data</c>), created if missing.</summary>
     public static string DataDirectory(this IConfiguration configuration)
@@ -79,14 +71,26 @@ public static class StorageExtensions
     }
 
     /// <summary>
-    /// A component's own database (<c>{databaseName}.db</c> embedded), migrated on start unless
-    /// <c>Storage:Migrate</c> is false. Register before the bus so it is migrated first.
+    /// A component's own store: the SQLite file <c>{name}.db</c> embedded, or the schema
+    /// <c>{name}</c> in PostgreSQL when <c>ConnectionStrings:Postgres</c> is set (through
+    /// <typeparamref name="TPostgresContext"/>, which carries the PostgreSQL migrations). Migrated on
+    /// start unless <c>Storage:Migrate</c> is false. Register before the bus so it is migrated first.
     /// </summary>
-    public static IServiceCollection AddComponentDatabase<TContext>(this IServiceCollection services, IConfiguration configuration, string databaseName)
+    public static IServiceCollection AddComponentDatabase<TContext, TPostgresContext>(this IServiceCollection services, IConfiguration configuration, string name)
         where TContext : DbContext
+        where TPostgresContext : TContext
     {
         services.AddStorageOptions(configuration);
-        services.AddDbContext<TContext>(o => o.UseSqlite(configuration.SqliteConnectionString(databaseName)));
+        if (configuration.PostgresConnectionString() is { } postgres)
+        {
+            services.AddDbContext<TContext, TPostgresContext>(o =>
+                o.UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", name)));
+        }
+        else
+        {
+            services.AddDbContext<TContext>(o => o.UseSqlite(configuration.SqliteConnectionString(name)));
+        }
+
         services.AddHostedService<DatabaseMigrator<TContext>>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(typeof(TContext).Name, tags: [HealthEndpoints.Ready]);
         return services;

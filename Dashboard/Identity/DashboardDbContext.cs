@@ -6,8 +6,29 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AlertBroadcaster.Dashboard.Identity;
 
 /// <summary>The Dashboard's database: staff users and roles (audit log to come).</summary>
-public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options)
+public class DashboardDbContext(DbContextOptions options)
     : IdentityDbContext<IdentityUser, IdentityRole, string>(options);
+
+/// <summary>The same model on PostgreSQL, in the schema <c>dashboard</c>; its own type for its own migrations.</summary>
+public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options)
+{
+    public const string Schema = "dashboard";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        builder.HasDefaultSchema(Schema);
+        base.OnModelCreating(builder);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context PostgresDashboardDbContext</c> build the context without a server.</summary>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDashboardDbContext>
+{
+    public PostgresDashboardDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresDashboardDbContext>()
+            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__EFMigrationsHistory", PostgresDashboardDbContext.Schema))
+            .Options);
+}
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DashboardDbContext>

@@ -26,6 +26,19 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
     public static string RabbitMqConnectionString =>
         Environment.GetEnvironmentVariable("TEST_RABBITMQ") is { Length: > 0 } configured ? configured : "amqp://guest:guest@127.0.0.1:5672/";
 
+    /// <summary>
+    /// A fresh database on the real PostgreSQL started by scripts/servers.sh (TEST_POSTGRES
+    /// overrides the server), instead of the SQLite files. Give two apps the same name to restart.
+    /// </summary>
+    public string? PostgresDatabase { get; init; }
+
+    public static string PostgresConnectionString(string database) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(
+            Environment.GetEnvironmentVariable("TEST_POSTGRES") is { Length: > 0 } configured
+                ? configured
+                : "Host=127.0.0.1;Username=alerts;Password=alerts")
+        { Database = database }.ToString();
+
     /// <summary>False: start with no Admin settings, as a new user would without reading the README.</summary>
     public bool SeedAdmin { get; init; } = true;
 
@@ -40,6 +53,11 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("Api:Keys:0", ApiKey);
+        if (PostgresDatabase is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString(PostgresDatabase));
+        }
+
         if (UseRabbitMq)
         {
             builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqConnectionString);

@@ -1,0 +1,62 @@
+using System.Net;
+using AlertBroadcaster.Broadcaster.Storage;
+using AlertBroadcaster.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using AlertBroadcaster.TestSupport;
+
+namespace AlertBroadcaster.Dashboard.Tests;
+
+/// <summary>
+/// The whole host on the production engines, RabbitMQ and PostgreSQL (started by
+/// scripts/servers.sh): every store in its own schema, Quartz on the clustered PostgreSQL store.
+/// </summary>
+public sealed class DistributedEnginesTests
+{
+    private static string NewDatabase() => $"alerts_test_{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Alert_flows_to_the_banner_and_expires_on_RabbitMQ_and_PostgreSQL()
+    {
+        await using var app = new DashboardApp { UseRabbitMq = true, PostgresDatabase = NewDatabase() };
+        var api = app.CreateApiClient();
+        var banner = app.CreateClient();
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+
+        var id = (await api.CreateAlertAsync(new { kind = "VisitingRestrictions", headline = "Visiting restrictions", expiresAt })).GetProperty("id").GetGuid();
+        await banner.WaitUntilInBannerAsync(id);
+        await banner.WaitUntilNotInBannerAsync(id);
+        Assert.True(DateTimeOffset.UtcNow >= expiresAt.AddMilliseconds(-100));
+        await Poll.UntilAsync(async () => (await api.GetStringAsync($"/api/alerts/{id}")).Contains("\"Expired\""), what: "status Expired");
+    }
+
+    [Fact]
+    public async Task Sign_in_works_against_the_PostgreSQL_user_store()
+    {
+        await using var app = new DashboardApp { UseRabbitMq = true, PostgresDatabase = NewDatabase() };
+        var client = await Account.SignInTests.SignedInClientAsync(app);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Scheduled_alert_due_during_a_stop_goes_live_once_after_restart_on_PostgreSQL()
+    {
+        var database = NewDatabase();
+        DateTimeOffset effectiveFrom;
+        Guid id;
+        await using (var first = new DashboardApp { UseRabbitMq = true, PostgresDatabase = database })
+        {
+            var api = first.CreateApiClient();
+            effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(3);
+            id = (await api.CreateAlertAsync(new { headline = "From three seconds", effectiveFrom })).GetProperty("id").GetGuid();
+        }
+
+        await Poll.UntilPastAsync(effectiveFrom.AddSeconds(1));
+        await using var second = new DashboardApp { UseRabbitMq = true, PostgresDatabase = database };
+        await second.CreateClient().WaitUntilInBannerAsync(id);
+        Assert.Contains("\"Live\"", await second.CreateApiClient().GetStringAsync($"/api/alerts/{id}"));
+        await using var scope = second.Services.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<AlertsDbContext>().OutboxMessages;
+        Assert.Equal(1, await outbox.CountAsync(m => m.AlertId == id && m.MessageType == typeof(AlertWentLive).FullName));
+    }
+}
