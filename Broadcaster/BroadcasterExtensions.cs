@@ -27,7 +27,7 @@ public static class BroadcasterExtensions
         services.AddComponentDatabase<AlertsDbContext, PostgresAlertsDbContext>(builder.Configuration, PostgresAlertsDbContext.Schema);
 
         services.AddScoped<AlertLifecycle>();
-        services.AddSingleton<AlertValidator>();
+        services.TryAddSingleton<AlertValidator>();
         services.AddSingleton<AlertScheduler>();
         services.AddSingleton<OutboxSignal>();
 

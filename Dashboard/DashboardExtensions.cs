@@ -1,4 +1,6 @@
+using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.ServiceDefaults;
@@ -14,6 +16,8 @@ public static class DashboardExtensions
     {
         var services = builder.Services;
         services.AddSiteCatalog(builder.Configuration);
+        // The API and the pages validate before sending, for an immediate answer.
+        services.TryAddSingleton<AlertValidator>();
 
         services.AddComponentDatabase<DashboardDbContext, PostgresDashboardDbContext>(builder.Configuration, PostgresDashboardDbContext.Schema);
         services.AddHostedService<AdminSeeder>();
@@ -29,7 +33,7 @@ public static class DashboardExtensions
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
         });
         services.AddProblemDetails();
-        services.AddHealthChecks();
+        services.AddCors();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddScoped<AlertsClient>();
         return builder;

@@ -3,24 +3,39 @@ using AlertBroadcaster.Channels;
 using AlertBroadcaster.Dashboard;
 using AlertBroadcaster.ServiceDefaults;
 
-// The embedded all-in-one host: Dashboard + Broadcaster + Channels in one process.
+// The Dashboard. Embedded (the default, Hosting:Embedded=true) it is the all-in-one host:
+// Dashboard + Broadcaster + Channels in one process. Otherwise only the staff app, talking to
+// standalone Broadcaster and Channels processes over the bus.
 var builder = WebApplication.CreateBuilder(args);
+var embedded = builder.Configuration.GetValue("Hosting:Embedded", true);
 
+builder.AddServiceDefaults();
 builder.AddDashboard();
-builder.AddBroadcaster();
-builder.AddChannels();
+if (embedded)
+{
+    builder.AddBroadcaster();
+    builder.AddChannels();
+}
+
 builder.Services.AddAlertBus(builder.Configuration, bus =>
 {
     bus.AddDashboardClients();
-    bus.AddBroadcasterConsumers();
-    bus.AddChannelsConsumers();
+    if (embedded)
+    {
+        bus.AddBroadcasterConsumers();
+        bus.AddChannelsConsumers();
+    }
 });
 
 var app = builder.Build();
 
 app.UseDashboard();
 app.MapHealthEndpoints();
-app.MapChannels();
+if (embedded)
+{
+    app.MapChannels();
+}
+
 app.MapDashboard();
 
 app.Run();

@@ -8,8 +8,17 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace AlertBroadcaster.Broadcaster.Storage;
 
 /// <summary>The Broadcaster's database: alerts, their revisions and the outbox.</summary>
-public class AlertsDbContext(DbContextOptions options) : DbContext(options)
+public class AlertsDbContext : DbContext
 {
+    public AlertsDbContext(DbContextOptions<AlertsDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For the provider-specific subclass, whose options carry its own type.</summary>
+    protected AlertsDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     private static readonly JsonSerializerOptions ContentJson = new(JsonSerializerDefaults.Web);
 
     public DbSet<Alert> Alerts => Set<Alert>();

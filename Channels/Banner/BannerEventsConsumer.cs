@@ -2,6 +2,7 @@ using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace AlertBroadcaster.Channels.Banner;
@@ -30,27 +31,45 @@ public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection 
 
     private async Task ApplyAsync(BannerState incoming, CancellationToken cancellationToken)
     {
-        var row = await db.BannerAlerts.FindAsync([incoming.Id], cancellationToken);
-        if (BannerState.Supersedes(incoming, row?.ToState()))
+        BannerState stored;
+        try
         {
-            if (row is null)
-            {
-                db.BannerAlerts.Add(row = new BannerAlert { Id = incoming.Id });
-            }
-
-            row.Revision = incoming.Revision;
-            row.Content = incoming.Content;
-            row.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
+            stored = await StoreAsync(incoming, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica stored this alert at the same moment: read what it wrote.
+            db.ChangeTracker.Clear();
+            stored = await StoreAsync(incoming, cancellationToken);
         }
 
-        // Memory follows the store even when the store already had it (another replica wrote it).
-        var stored = row?.ToState() ?? incoming;
+        // Memory follows the store, even when the store already had it from another replica.
         if (projection.Apply(stored))
         {
             logger.LogInformation("Banner now holds alert {AlertId} revision {Revision} ({State})",
                 stored.Id, stored.Revision, stored.IsLive ? "live" : "ended");
         }
+    }
+
+    /// <summary>Writes <paramref name="incoming"/> if it supersedes the stored state; returns the state now stored.</summary>
+    private async Task<BannerState> StoreAsync(BannerState incoming, CancellationToken cancellationToken)
+    {
+        var row = await db.BannerAlerts.FindAsync([incoming.Id], cancellationToken);
+        if (!BannerState.Supersedes(incoming, row?.ToState()))
+        {
+            return row!.ToState();
+        }
+
+        if (row is null)
+        {
+            db.BannerAlerts.Add(row = new BannerAlert { Id = incoming.Id });
+        }
+
+        row.Revision = incoming.Revision;
+        row.Content = incoming.Content;
+        row.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return row.ToState();
     }
 }
 

@@ -8,8 +8,17 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AlertBroadcaster.Channels.Storage;
 
 /// <summary>The Channels database: the banner projection (subscribers and deliveries to come).</summary>
-public class ChannelsDbContext(DbContextOptions options) : DbContext(options)
+public class ChannelsDbContext : DbContext
 {
+    public ChannelsDbContext(DbContextOptions<ChannelsDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For the provider-specific subclass, whose options carry its own type.</summary>
+    protected ChannelsDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     private static readonly JsonSerializerOptions ContentJson = new(JsonSerializerDefaults.Web);
 
     public DbSet<BannerAlert> BannerAlerts => Set<BannerAlert>();
@@ -21,6 +30,8 @@ public class ChannelsDbContext(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<BannerAlert>(banner =>
         {
             banner.HasKey(b => b.Id);
+            // Replicas share this table: a write based on a stale read fails and is re-read.
+            banner.Property(b => b.Revision).IsConcurrencyToken();
             // Replaced whole, never edited in place, so reference comparison is enough.
             banner.Property(b => b.Content).HasConversion(
                 c => c == null ? null : JsonSerializer.Serialize(c, ContentJson),

@@ -120,7 +120,15 @@ internal sealed class DatabaseMigrator<TContext>(
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another process created the database a moment before us; its schema is ours to add.
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         logger.LogInformation("Database for {Context} is up to date", typeof(TContext).Name);
     }
 

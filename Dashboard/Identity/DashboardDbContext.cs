@@ -6,8 +6,17 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AlertBroadcaster.Dashboard.Identity;
 
 /// <summary>The Dashboard's database: staff users and roles (audit log to come).</summary>
-public class DashboardDbContext(DbContextOptions options)
-    : IdentityDbContext<IdentityUser, IdentityRole, string>(options);
+public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, string>
+{
+    public DashboardDbContext(DbContextOptions<DashboardDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For the provider-specific subclass, whose options carry its own type.</summary>
+    protected DashboardDbContext(DbContextOptions options) : base(options)
+    {
+    }
+}
 
 /// <summary>The same model on PostgreSQL, in the schema <c>dashboard</c>; its own type for its own migrations.</summary>
 public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options)

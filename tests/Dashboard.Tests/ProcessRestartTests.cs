@@ -16,7 +16,7 @@ public sealed class ProcessRestartTests : IDisposable
     {
         DateTimeOffset effectiveFrom;
         Guid id;
-        await using (var first = await DashboardProcess.StartAsync(_data.Path))
+        await using (var first = await HostProcess.StartDashboardAsync(_data.Path))
         {
             effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(3);
             var alert = await first.CreateApiClient().CreateAlertAsync(new { headline = "Visiting suspended at the Churchill", effectiveFrom });
@@ -28,7 +28,7 @@ public sealed class ProcessRestartTests : IDisposable
         Assert.Empty(WentLiveRows(id));
         await Poll.UntilPastAsync(effectiveFrom.AddSeconds(1));
 
-        await using var second = await DashboardProcess.StartAsync(_data.Path);
+        await using var second = await HostProcess.StartDashboardAsync(_data.Path);
         await second.CreateApiClient().WaitUntilInBannerAsync(id);
         Assert.Single(WentLiveRows(id));
     }

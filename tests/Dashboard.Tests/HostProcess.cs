@@ -7,15 +7,15 @@ using AlertBroadcaster.TestSupport;
 namespace AlertBroadcaster.Dashboard.Tests;
 
 /// <summary>
-/// The Dashboard as a user runs it: the built program in its own process (as
-/// <c>dotnet run --project Dashboard</c> does), on a free loopback port, so a test can kill it
-/// and start it again on the same data folder.
+/// A host as a user runs it: the built program (Dashboard, Broadcaster or Channels) in its own
+/// process, as <c>dotnet run --project X</c> does, on a free loopback port, so a test can kill
+/// it and start it again.
 /// </summary>
-public sealed class DashboardProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private DashboardProcess(Process process, Uri address)
+    private HostProcess(Process process, Uri address)
     {
         _process = process;
         Address = address;
@@ -23,9 +23,13 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<DashboardProcess> StartAsync(string dataDirectory)
+    /// <summary>The embedded Dashboard on SQLite files in <paramref name="dataDirectory"/>.</summary>
+    public static Task<HostProcess> StartDashboardAsync(string dataDirectory) =>
+        StartAsync("Dashboard", new() { ["Storage__DataDirectory"] = dataDirectory });
+
+    public static async Task<HostProcess> StartAsync(string project, Dictionary<string, string> environment)
     {
-        var program = ProgramPath();
+        var program = ProgramPath(project);
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,23 +40,27 @@ public sealed class DashboardProcess : IAsyncDisposable
         start.ArgumentList.Add(program);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString());
-        start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Admin__Email"] = DashboardApp.AdminEmail;
         start.Environment["Admin__Password"] = DashboardApp.AdminPassword;
         start.Environment["Api__Keys__0"] = DashboardApp.ApiKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var running = new DashboardProcess(process, address);
+        var running = new HostProcess(process, address);
         using var probe = new HttpClient { BaseAddress = address };
         await Poll.UntilAsync(async () =>
         {
-            Assert.False(process.HasExited, "the Dashboard process exited during start");
+            Assert.False(process.HasExited, $"the {project} process exited during start:\n{string.Join('\n', output.TakeLast(40))}");
             try
             {
                 return (await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
@@ -61,7 +69,7 @@ public sealed class DashboardProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(60), "the Dashboard process to be ready");
+        }, TimeSpan.FromSeconds(60), $"the {project} process to be ready");
         return running;
     }
 
@@ -88,8 +96,10 @@ public sealed class DashboardProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The Dashboard built beside this test assembly's configuration (bin/Debug/net10.0).</summary>
-    private static string ProgramPath()
+    public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>The program built beside this test assembly's configuration (bin/Debug/net10.0).</summary>
+    private static string ProgramPath(string project)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
@@ -100,7 +110,7 @@ public sealed class DashboardProcess : IAsyncDisposable
             root = root.Parent;
         }
 
-        var program = Path.Combine(root!.FullName, "Dashboard", "bin", configuration, framework, "AlertBroadcaster.Dashboard.dll");
+        var program = Path.Combine(root!.FullName, project, "bin", configuration, framework, $"AlertBroadcaster.{project}.dll");
         Assert.True(File.Exists(program), $"build the solution first: {program} is missing");
         return program;
     }

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AlertBroadcaster.ServiceDefaults;
+
+public static class HostDefaults
+{
+    /// <summary>
+    /// What every host starts with: the clock, health checks, and quiet framework logs (the
+    /// component hosts ship no appsettings.json of their own, so the Dashboard's is never shadowed).
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks();
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        return builder;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace AlertBroadcaster.Dashboard.Tests;
+
+/// <summary>
+/// The production topology as separate OS processes on RabbitMQ and PostgreSQL: a staff-only
+/// Dashboard, one Broadcaster and two Channels replicas.
+/// </summary>
+public sealed class DistributedProcessesTests : IAsyncLifetime
+{
+    private readonly List<HostProcess> _processes = [];
+    private HostProcess _dashboard = null!;
+    private HostProcess _replicaA = null!;
+    private HostProcess _replicaB = null!;
+
+    public async Task InitializeAsync()
+    {
+        var database = $"alerts_test_{Guid.NewGuid():N}";
+        Dictionary<string, string> Engines() => new()
+        {
+            ["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(database),
+            ["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString,
+        };
+
+        var broadcaster = HostProcess.StartAsync("Broadcaster", Engines());
+        var a = HostProcess.StartAsync("Channels", Engines());
+        var b = HostProcess.StartAsync("Channels", Engines());
+        var staffOnly = Engines();
+        staffOnly["Hosting__Embedded"] = "false";
+        var dashboard = HostProcess.StartAsync("Dashboard", staffOnly);
+        _processes.AddRange(await Task.WhenAll(broadcaster, a, b, dashboard));
+        (_replicaA, _replicaB, _dashboard) = (await a, await b, await dashboard);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Alert_created_in_the_dashboard_is_served_by_both_replicas_until_withdrawn()
+    {
+        var api = _dashboard.CreateApiClient();
+        var id = (await api.CreateAlertAsync(new { headline = "Visiting suspended at the Horton", sites = new[] { "horton" } }))
+            .GetProperty("id").GetGuid();
+
+        await _replicaA.CreateClient().WaitUntilInBannerAsync(id, "?site=horton");
+        await _replicaB.CreateClient().WaitUntilInBannerAsync(id, "?site=horton");
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
+        await _replicaA.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
+        await _replicaB.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
+    }
+
+    [Fact]
+    public async Task Expiry_reaches_both_replicas()
+    {
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        var id = (await _dashboard.CreateApiClient().CreateAlertAsync(new { headline = "Short alert", expiresAt })).GetProperty("id").GetGuid();
+
+        await _replicaA.CreateClient().WaitUntilInBannerAsync(id);
+        await _replicaB.CreateClient().WaitUntilInBannerAsync(id);
+        await _replicaA.CreateClient().WaitUntilNotInBannerAsync(id);
+        await _replicaB.CreateClient().WaitUntilNotInBannerAsync(id);
+    }
+
+    [Fact]
+    public async Task The_staff_only_dashboard_does_not_serve_the_banner() =>
+        Assert.Equal(HttpStatusCode.NotFound, (await _dashboard.CreateClient().GetAsync("/api/banner/current")).StatusCode);
+}
