@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real servers for the integration tests, on loopback only: RabbitMQ and PostgreSQL from Debian.
+# Real servers for the integration tests, on loopback only: RabbitMQ and PostgreSQL from Debian
+# (and docker-compose, to validate docker-compose.yml: there is no container engine here).
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
 # State lives under .servers/ in the repository (ignored by git).
@@ -21,6 +22,11 @@ install() {
   if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if ! command -v docker-compose >/dev/null; then
+    [ ${#missing[@]} -gt 0 ] || as_root apt-get update -qq
+    # Without recommends: only the validator, not a container engine.
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
   fi
 }
 
