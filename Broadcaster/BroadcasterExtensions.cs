@@ -46,7 +46,7 @@ public static class BroadcasterExtensions
                     // Several Broadcasters share the triggers; the cluster fires each one once,
                     // and takes over the triggers of a node that died.
                     store.UsePostgres(postgres);
-                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(2));
                 }
 
                 store.UseSystemTextJsonSerializer();
