@@ -58,7 +58,8 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     [Fact]
     public async Task Expiry_reaches_both_replicas()
     {
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        // Long enough to be seen by both replicas first, even on a loaded machine.
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(8);
         var id = (await _dashboard.CreateApiClient().CreateAlertAsync(new { headline = "Short alert", expiresAt })).GetProperty("id").GetGuid();
 
         await _replicaA.CreateClient().WaitUntilInBannerAsync(id);

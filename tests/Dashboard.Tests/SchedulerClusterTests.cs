@@ -32,7 +32,7 @@ public sealed class SchedulerClusterTests
         // The dead node may hold the go-live trigger; the cluster hands it over once the node
         // misses its check-ins (a few seconds), well before the expiry.
         var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(3);
-        var expiresAt = effectiveFrom.AddSeconds(10);
+        var expiresAt = effectiveFrom.AddSeconds(20);
         var id = (await dashboard.CreateApiClient().CreateAlertAsync(new { headline = "Clustered", effectiveFrom, expiresAt }))
             .GetProperty("id").GetGuid();
         await doomed.KillAsync();
