@@ -3,6 +3,7 @@
 # (and docker-compose, to validate docker-compose.yml: there is no container engine here).
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
+#   scripts/servers.sh rabbitmq-down | rabbitmq-up   takes the broker away and brings it back
 # State lives under .servers/ in the repository (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,10 +74,18 @@ case "${1:-start}" in
     echo "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/"
     echo "ConnectionStrings__Postgres=Host=127.0.0.1;Username=alerts;Password=alerts;Database=alerts"
     ;;
+  rabbitmq-down)
+    # The broker goes away, the node stays (fault-injection for the reliability tests).
+    rabbitmqctl -q stop_app >/dev/null
+    ;;
+  rabbitmq-up)
+    rabbitmqctl -q start_app >/dev/null
+    rabbitmqctl -q await_startup >/dev/null
+    ;;
   stop)
     rabbitmqctl -q stop >/dev/null 2>&1 || true
     epmd -kill >/dev/null 2>&1 || true
     for v in $(ls /usr/lib/postgresql 2>/dev/null); do as_root pg_ctlcluster "$v" main stop 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|rabbitmq-down|rabbitmq-up" >&2; exit 2 ;;
 esac

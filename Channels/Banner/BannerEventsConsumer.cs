@@ -83,10 +83,13 @@ public sealed class BannerEventsConsumerDefinition : ConsumerDefinition<BannerEv
     {
         ConcurrentMessageLimit = 1;
         // Every replica keeps its own in-memory view, so every replica needs every event.
-        Endpoint(e => InstanceEndpoint.Configure(e, "banner-events"));
+        Endpoint(e => InstanceEndpoint.Name(e, "banner-events"));
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<BannerEventsConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IConsumerConfigurator<BannerEventsConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        InstanceEndpoint.Configure(endpointConfigurator);
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 500, 1000));
+    }
 }

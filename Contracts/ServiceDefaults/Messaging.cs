@@ -26,7 +26,7 @@ public static class MessagingExtensions
             }
 
             // Shared work queues are quorum queues (replicated, durable); a per-instance queue
-            // (Temporary in its definition) is auto-delete and stays classic.
+            // (InstanceEndpoint) stays classic, with an expiry.
             x.AddConfigureEndpointsCallback((_, name, cfg) =>
             {
                 if (cfg is IRabbitMqReceiveEndpointConfigurator rabbit && !name.EndsWith(InstanceEndpoint.Suffix, StringComparison.Ordinal))
@@ -52,16 +52,27 @@ public static class MessagingExtensions
 
 /// <summary>
 /// A queue of this process's own, for events every instance must see (each Channels replica
-/// keeps its own banner view). It is deleted when the process goes; on start the instance
-/// rebuilds its view from the shared store, so nothing it missed while down is lost.
+/// keeps its own banner view). Durable, so a broker restart loses neither the queue, its
+/// bindings nor the events in it (an auto-delete queue would vanish with the broker, and events
+/// published before the reconnect re-declared it would go nowhere); it expires once its process
+/// has been gone a while. A restarted instance gets a new queue and rebuilds its view from the
+/// shared store first, so nothing it missed while down is lost.
 /// </summary>
 public static class InstanceEndpoint
 {
     public const string Suffix = "-instance";
+    public static readonly TimeSpan ExpiresWhenUnused = TimeSpan.FromMinutes(15);
 
-    public static void Configure(IEndpointRegistrationConfigurator endpoint, string baseName)
-    {
+    public static void Name(IEndpointRegistrationConfigurator endpoint, string baseName) =>
         endpoint.Name = $"{baseName}-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}{Suffix}";
-        endpoint.Temporary = true;
+
+    public static void Configure(IReceiveEndpointConfigurator endpoint)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.Durable = true;
+            rabbit.AutoDelete = false;
+            rabbit.QueueExpiration = ExpiresWhenUnused;
+        }
     }
 }
