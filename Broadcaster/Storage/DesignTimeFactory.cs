@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Broadcaster.Storage;
@@ -6,6 +6,5 @@ namespace AlertBroadcaster.Broadcaster.Storage;
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AlertsDbContext>
 {
-    public AlertsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AlertsDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public AlertsDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Sqlite<AlertsDbContext>());
 }

@@ -1,3 +1,4 @@
+using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -21,8 +22,5 @@ public sealed class PostgresAlertsDbContext(DbContextOptions<PostgresAlertsDbCon
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresAlertsDbContext</c> build the context without a server.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAlertsDbContext>
 {
-    public PostgresAlertsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAlertsDbContext>()
-            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__EFMigrationsHistory", PostgresAlertsDbContext.Schema))
-            .Options);
+    public PostgresAlertsDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Postgres<PostgresAlertsDbContext>(PostgresAlertsDbContext.Schema));
 }

@@ -56,15 +56,11 @@ public sealed class PostgresChannelsDbContext(DbContextOptions<PostgresChannelsD
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresChannelsDbContext</c> build the context without a server.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresChannelsDbContext>
 {
-    public PostgresChannelsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresChannelsDbContext>()
-            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__EFMigrationsHistory", PostgresChannelsDbContext.Schema))
-            .Options);
+    public PostgresChannelsDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Postgres<PostgresChannelsDbContext>(PostgresChannelsDbContext.Schema));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ChannelsDbContext>
 {
-    public ChannelsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ChannelsDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public ChannelsDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Sqlite<ChannelsDbContext>());
 }

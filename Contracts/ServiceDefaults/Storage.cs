@@ -49,6 +49,10 @@ public static class StorageExtensions
             Pooling = true,
         }.ToString();
 
+    /// <summary>A component's PostgreSQL store keeps its migration history in its own schema.</summary>
+    public static DbContextOptionsBuilder UsePostgresStore(this DbContextOptionsBuilder options, string connectionString, string schema) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", schema));
+
     /// <summary>The full path of <c>Storage:DataDirectory</c> (default <c>./data</c>), created if missing.</summary>
     public static string DataDirectory(this IConfiguration configuration)
     {
@@ -83,8 +87,7 @@ public static class StorageExtensions
         services.AddStorageOptions(configuration);
         if (configuration.PostgresConnectionString() is { } postgres)
         {
-            services.AddDbContext<TContext, TPostgresContext>(o =>
-                o.UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", name)));
+            services.AddDbContext<TContext, TPostgresContext>(o => o.UsePostgresStore(postgres, name));
         }
         else
         {
@@ -144,4 +147,17 @@ internal sealed class DatabaseHealthCheck<TContext>(TContext db) : IHealthCheck
         await db.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} does not answer.");
+}
+
+/// <summary>
+/// Options for the design-time factories that <c>dotnet ef migrations add</c> uses: the same
+/// provider settings as at run time, no server needed.
+/// </summary>
+public static class DesignTimeOptions
+{
+    public static DbContextOptions<TContext> Sqlite<TContext>() where TContext : DbContext =>
+        new DbContextOptionsBuilder<TContext>().UseSqlite("Data Source=design-time.db").Options;
+
+    public static DbContextOptions<TContext> Postgres<TContext>(string schema) where TContext : DbContext =>
+        ((DbContextOptionsBuilder<TContext>)new DbContextOptionsBuilder<TContext>().UsePostgresStore("Host=localhost", schema)).Options;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -33,15 +34,11 @@ public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboar
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresDashboardDbContext</c> build the context without a server.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDashboardDbContext>
 {
-    public PostgresDashboardDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresDashboardDbContext>()
-            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__EFMigrationsHistory", PostgresDashboardDbContext.Schema))
-            .Options);
+    public PostgresDashboardDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Postgres<PostgresDashboardDbContext>(PostgresDashboardDbContext.Schema));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DashboardDbContext>
 {
-    public DashboardDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public DashboardDbContext CreateDbContext(string[] args) => new(DesignTimeOptions.Sqlite<DashboardDbContext>());
 }
