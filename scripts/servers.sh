@@ -56,7 +56,7 @@ start_postgres() {
   local version
   version=$(ls /usr/lib/postgresql | sort -n | tail -1)
   pg_lsclusters -h | grep -q "^$version main" || as_root pg_createcluster "$version" main >/dev/null
-  as_root pg_ctlcluster "$version" main start 2>/dev/null || true
+  as_root pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
   local tries=0
   until as_root su postgres -c "pg_isready -q -h 127.0.0.1"; do
     tries=$((tries + 1)); [ $tries -lt 60 ] || { echo "PostgreSQL did not start" >&2; exit 1; }
