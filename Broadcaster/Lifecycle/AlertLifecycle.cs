@@ -24,6 +24,12 @@ public sealed class AlertLifecycle(
     {
         if (await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == command.AlertId, cancellationToken) is { } existing)
         {
+            // A redelivery: the first delivery may have stored the alert but not its triggers.
+            if (!await scheduler.IsInStepAsync(existing, cancellationToken))
+            {
+                await scheduler.SyncAsync(existing, cancellationToken);
+            }
+
             return new AlertOutcome.Accepted(existing.ToDetails());
         }
 
@@ -211,13 +217,16 @@ public sealed class AlertLifecycle(
         outbox.Notify();
         try
         {
-            await scheduler.SyncAsync(alert, cancellationToken);
+            // Two changes to one alert can finish out of order: schedule from what is stored now.
+            db.ChangeTracker.Clear();
+            var stored = await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == alert.Id, cancellationToken);
+            await scheduler.SyncAsync(stored, cancellationToken);
         }
         catch (Quartz.SchedulerException ex)
         {
-            // The change is stored; the scheduler is shutting down. The reconciler puts the
-            // trigger back on the next start.
-            logger.LogWarning(ex, "Could not update triggers for alert {AlertId}; they are restored on next start", alert.Id);
+            // The change is stored; the scheduler refused (shutting down, store unreachable).
+            // The reconciler puts the trigger back within a minute.
+            logger.LogWarning(ex, "Could not update triggers for alert {AlertId}; the reconciler restores them", alert.Id);
         }
 
         return new AlertOutcome.Accepted(alert.ToDetails());

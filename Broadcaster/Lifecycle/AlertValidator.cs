@@ -93,7 +93,7 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time)
         {
             if (!sites.Contains(site))
             {
-                Add("sites", $"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}.");
+                Add("sites", site is null ? "A site cannot be empty." : $"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}.");
             }
         }
 

@@ -41,7 +41,7 @@ public sealed class OutboxDispatcher(
                 {
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "Outbox dispatch failed; retrying shortly");
             }

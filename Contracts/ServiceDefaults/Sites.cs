@@ -32,7 +32,7 @@ public sealed class SiteCatalog
 
     public IReadOnlyList<Site> All { get; }
 
-    public bool Contains(string slug) => _bySlug.ContainsKey(slug);
+    public bool Contains(string? slug) => slug is not null && _bySlug.ContainsKey(slug);
 
     public string NameOf(string slug) => _bySlug.TryGetValue(slug, out var site) ? site.Name : slug;
 

@@ -21,7 +21,7 @@ public sealed class DistributedEnginesTests
         await using var app = new DashboardApp { UseRabbitMq = true, PostgresDatabase = NewDatabase() };
         var api = app.CreateApiClient();
         var banner = app.CreateClient();
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(6);
 
         var id = (await api.CreateAlertAsync(new { kind = "VisitingRestrictions", headline = "Visiting restrictions", expiresAt })).GetProperty("id").GetGuid();
         await banner.WaitUntilInBannerAsync(id);

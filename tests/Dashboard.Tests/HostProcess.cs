@@ -58,7 +58,19 @@ public sealed class HostProcess : IAsyncDisposable
 
         var running = new HostProcess(process, address);
         using var probe = new HttpClient { BaseAddress = address };
-        await Poll.UntilAsync(async () =>
+        try
+        {
+            await WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+
+        return running;
+
+        Task WaitUntilReadyAsync() => Poll.UntilAsync(async () =>
         {
             Assert.False(process.HasExited, $"the {project} process exited during start:\n{string.Join('\n', output.TakeLast(40))}");
             try
@@ -70,7 +82,6 @@ public sealed class HostProcess : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(60), $"the {project} process to be ready");
-        return running;
     }
 
     public HttpClient CreateApiClient()

@@ -36,7 +36,8 @@ public static class Poll
     {
         while (DateTimeOffset.UtcNow <= instant)
         {
-            await Task.Delay(instant - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(20));
+            var remaining = instant - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(20);
+            await Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
         }
     }
 }

@@ -20,7 +20,15 @@ public sealed class DetailsModel(AlertsClient alerts, SiteCatalog sites) : PageM
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        Alert = await alerts.GetAsync(id, cancellationToken);
+        try
+        {
+            Alert = await alerts.GetAsync(id, cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            return StatusCode(StatusCodes.Status503ServiceUnavailable, "The alert service did not answer. Refresh the page in a moment.");
+        }
+
         return Alert is null ? NotFound() : Page();
     }
 

@@ -43,7 +43,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Alert_in_the_future_is_scheduled_then_goes_live_on_time()
     {
-        var from = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        var from = DateTimeOffset.UtcNow.AddSeconds(3);
         var alert = await _broadcaster.PublishAsync(Content(from));
         Assert.Equal(AlertStatus.Scheduled, alert.Status);
 
@@ -56,7 +56,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Alert_expires_at_its_end_and_is_announced()
     {
-        var alert = await _broadcaster.PublishAsync(Content(until: DateTimeOffset.UtcNow.AddSeconds(1.5)));
+        var alert = await _broadcaster.PublishAsync(Content(until: DateTimeOffset.UtcNow.AddSeconds(3)));
 
         await Poll.UntilAsync(async () => (await _broadcaster.GetAsync(alert.Id)).Status == AlertStatus.Expired, what: "expiry");
         Assert.True(await _broadcaster.Harness.Published.Any<AlertExpired>(m => m.Context.Message.AlertId == alert.Id));
@@ -89,7 +89,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Scheduled_alert_withdrawn_before_its_start_never_goes_live()
     {
-        var from = DateTimeOffset.UtcNow.AddSeconds(1);
+        var from = DateTimeOffset.UtcNow.AddSeconds(3);
         var alert = await _broadcaster.PublishAsync(Content(from));
         await _broadcaster.SendAsync(new WithdrawAlert(alert.Id, "tester"));
 

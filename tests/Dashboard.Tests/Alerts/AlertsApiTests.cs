@@ -102,7 +102,7 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
     [Fact]
     public async Task Scheduled_alert_goes_live_on_time()
     {
-        var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(2);
+        var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(5);
         var alert = await _api.CreateAlertAsync(FaceCoverings(effectiveFrom: effectiveFrom));
         var id = alert.GetProperty("id").GetGuid();
         Assert.Equal("Scheduled", alert.GetProperty("status").GetString());

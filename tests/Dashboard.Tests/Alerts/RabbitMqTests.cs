@@ -29,7 +29,7 @@ public sealed class RabbitMqTests : IAsyncLifetime
     public async Task Scheduled_alert_goes_live_over_RabbitMQ()
     {
         var api = _app.CreateApiClient();
-        var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(2);
+        var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(5);
         var alert = await api.CreateAlertAsync(new { headline = "Visiting from 2pm", effectiveFrom });
         Assert.Equal("Scheduled", alert.GetProperty("status").GetString());
 
