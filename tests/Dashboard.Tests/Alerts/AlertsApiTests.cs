@@ -157,6 +157,7 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
         { "{\"headline\":\"Past\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}", "expiresAt" },
         { "{\"headline\":\"Backwards\",\"effectiveFrom\":\"2030-01-02T00:00:00Z\",\"expiresAt\":\"2030-01-01T00:00:00Z\"}", "expiresAt" },
         { "{\"headline\":\"Where?\",\"sites\":[\"mars\"]}", "sites" },
+        { "{\"headline\":\"Null site\",\"sites\":[null]}", "sites" },
         { "{\"headline\":\"What?\",\"kind\":\"Alien\"}", "kind" },
         { "{\"headline\":\"Link\",\"link\":{\"text\":\"More\",\"url\":\"http://insecure.example\"}}", "link.url" },
         { "{\"headline\":\"Link\",\"link\":{\"text\":\"More\",\"url\":\"javascript:alert(1)\"}}", "link.url" },
