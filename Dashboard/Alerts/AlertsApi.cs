@@ -16,12 +16,34 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/alerts").RequireAuthorization(StaffAuthentication.ApiPolicy);
+        var api = endpoints.MapGroup("/api/alerts")
+            .RequireAuthorization(StaffAuthentication.ApiPolicy)
+            .AddEndpointFilter(RequireCustomHeaderForCookiePosts);
         api.MapPost("/", CreateAlert).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapGet("/", ListAlerts);
         api.MapGet("/{id:guid}", GetAlert);
         api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
         return endpoints;
+    }
+
+    /// <summary>The header a same-origin script sends with a signed-in (cookie) POST.</summary>
+    public const string CsrfHeader = "X-Requested-With";
+
+    /// <summary>
+    /// CSRF defence for cookie-authenticated changes: a cross-site page cannot add a custom header
+    /// without a CORS preflight, which this API never grants. Bearer keys are not sent by
+    /// browsers on their own, so they need no such header.
+    /// </summary>
+    private static async ValueTask<object?> RequireCustomHeaderForCookiePosts(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (HttpMethods.IsPost(request.Method) && !ApiKeyAuthenticationHandler.HasBearer(request) && !request.Headers.ContainsKey(CsrfHeader))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing header",
+                detail: $"Signed-in requests that change something must send the '{CsrfHeader}' header.");
+        }
+
+        return await next(context);
     }
 
     internal static async Task<Results<Created<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(

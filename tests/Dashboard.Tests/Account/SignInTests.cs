@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -49,6 +50,20 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("<h1>Alerts</h1>", await home.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/alerts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Signed_in_api_changes_need_the_anti_forgery_header()
+    {
+        var client = await SignedInClientAsync(app);
+        var body = new { headline = "From a signed-in script" };
+
+        var forged = await client.PostAsJsonAsync("/api/alerts", body);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/alerts") { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Requested-With", "fetch");
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
     }
 
     [Fact]
