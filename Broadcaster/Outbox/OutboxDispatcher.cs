@@ -1,4 +1,5 @@
 using AlertBroadcaster.Broadcaster.Storage;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,11 +28,7 @@ public sealed class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The bus starts with the host; publish only once every hosted service is up.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(started.SetResult))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitForStartAsync(stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,11 +27,7 @@ public sealed class BannerProjectionLoader(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(started.SetResult))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitForStartAsync(stoppingToken);
 
         using var timer = new PeriodicTimer(Interval);
         do

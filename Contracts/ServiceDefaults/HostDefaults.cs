@@ -22,3 +22,19 @@ public static class HostDefaults
         return builder;
     }
 }
+
+public static class HostLifetimeExtensions
+{
+    /// <summary>
+    /// Completes once every hosted service has started (the bus among them): background loops
+    /// that publish or depend on bound queues wait for this.
+    /// </summary>
+    public static async Task WaitForStartAsync(this IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(started.SetResult))
+        {
+            await started.Task.WaitAsync(cancellationToken);
+        }
+    }
+}
