@@ -29,7 +29,7 @@ public static class BroadcasterExtensions
         services.AddScoped<AlertLifecycle>();
         services.TryAddSingleton<AlertValidator>();
         services.AddSingleton<AlertScheduler>();
-        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<WakeUpSignal<OutboxDispatcher>>();
 
         var postgres = builder.Configuration.PostgresConnectionString();
         var sqlite = builder.Configuration.SqliteConnectionString("scheduler");

@@ -36,6 +36,10 @@ public static class DashboardExtensions
         services.AddCors();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddScoped<AlertsClient>();
+        services.AddScoped<QueuedAlerts>();
+        services.AddScoped<AlertSubmission>();
+        services.AddSingleton<WakeUpSignal<QueuedAlertsDispatcher>>();
+        services.AddHostedService<QueuedAlertsDispatcher>();
         return builder;
     }
 

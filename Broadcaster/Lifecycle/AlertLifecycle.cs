@@ -2,6 +2,7 @@ using AlertBroadcaster.Broadcaster.Outbox;
 using AlertBroadcaster.Broadcaster.Scheduling;
 using AlertBroadcaster.Broadcaster.Storage;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed class AlertLifecycle(
     AlertsDbContext db,
     AlertValidator validator,
     AlertScheduler scheduler,
-    OutboxSignal outbox,
+    WakeUpSignal<OutboxDispatcher> outbox,
     TimeProvider time,
     ILogger<AlertLifecycle> logger)
 {

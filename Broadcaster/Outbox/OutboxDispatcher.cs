@@ -16,7 +16,7 @@ namespace AlertBroadcaster.Broadcaster.Outbox;
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
-    OutboxSignal signal,
+    WakeUpSignal<OutboxDispatcher> signal,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<OutboxDispatcher> logger)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AlertBroadcaster.Contracts;
 
 namespace AlertBroadcaster.Dashboard.Alerts;
@@ -39,11 +40,15 @@ public sealed record AlertRequest
     };
 }
 
-/// <summary>An alert as the staff API returns it.</summary>
+/// <summary>
+/// An alert as the staff API returns it. <see cref="Status"/> is the Broadcaster's status, or
+/// <c>Queued</c> (revision 0) while the Dashboard holds a new alert the Broadcaster could not yet
+/// take, or <c>Refused</c> with <see cref="Refusal"/> if it later turned it down.
+/// </summary>
 public sealed record AlertResponse(
     Guid Id,
     int Revision,
-    AlertStatus Status,
+    string Status,
     AlertKind Kind,
     AlertSeverity Severity,
     string Headline,
@@ -60,12 +65,22 @@ public sealed record AlertResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static AlertResponse From(AlertDetails alert)
-    {
-        var c = alert.Content;
-        return new(alert.Id, alert.Revision, alert.Status, c.Kind, c.Severity, c.Headline, c.Body, c.Link, c.SmsText,
-            c.Channels, c.Sites, c.Paths, c.EffectiveFrom, c.ExpiresAt, c.NotifySubscribers, alert.CreatedBy, alert.CreatedAt, alert.UpdatedAt);
-    }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string[]>? Refusal { get; init; }
+
+    public static AlertResponse From(AlertDetails alert) =>
+        From(alert.Id, alert.Revision, alert.Status.ToString(), alert.Content, alert.CreatedBy, alert.CreatedAt, alert.UpdatedAt);
+
+    public static AlertResponse From(QueuedAlertView queued) =>
+        From(queued.Id, 0, queued.Status, queued.Command.Content, queued.Command.RequestedBy, queued.QueuedAt, queued.QueuedAt) with
+        {
+            Refusal = queued.Refusal,
+        };
+
+    private static AlertResponse From(
+        Guid id, int revision, string status, AlertContent c, string createdBy, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+        new(id, revision, status, c.Kind, c.Severity, c.Headline, c.Body, c.Link, c.SmsText,
+            c.Channels, c.Sites, c.Paths, c.EffectiveFrom, c.ExpiresAt, c.NotifySubscribers, createdBy, createdAt, updatedAt);
 }
 
 /// <summary>The body of <c>GET /api/alerts</c>.</summary>

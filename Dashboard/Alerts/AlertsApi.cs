@@ -46,8 +46,8 @@ public static class AlertsApi
         return await next(context);
     }
 
-    internal static async Task<Results<Created<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(
-        HttpRequest request, AlertsClient alerts, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<AlertResponse>, Accepted<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(
+        HttpRequest request, AlertSubmission submission, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -84,16 +84,26 @@ public static class AlertsApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        // Broadcaster unreachable: 202 and the alert is queued (status "Queued"), never lost.
         var command = new PublishAlert(Guid.NewGuid(), content, http.User.Identity?.Name ?? "unknown");
-        return await Answer(() => alerts.PublishAsync(command, cancellationToken), a => TypedResults.Created($"/api/alerts/{a.Id}", AlertResponse.From(a)));
+        return await submission.SubmitAsync(command, cancellationToken) switch
+        {
+            Submitted.Answered { Outcome: AlertOutcome.Accepted a } => TypedResults.Created($"/api/alerts/{a.Alert.Id}", AlertResponse.From(a.Alert)),
+            Submitted.Answered { Outcome: AlertOutcome.Rejected r } => TypedResults.ValidationProblem(r.Errors),
+            Submitted.Queued q => TypedResults.Accepted($"/api/alerts/{q.Alert.Id}", AlertResponse.From(q.Alert)),
+            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+        };
     }
 
-    internal static async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> ListAlerts(AlertsClient alerts, CancellationToken cancellationToken)
+    /// <summary>Queued alerts first (they are the newest and need attention), then the Broadcaster's.</summary>
+    internal static async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> ListAlerts(
+        AlertsClient alerts, QueuedAlerts queue, CancellationToken cancellationToken)
     {
+        var queued = (await queue.ListAsync(cancellationToken)).Select(AlertResponse.From).Reverse();
         try
         {
             var list = await alerts.ListAsync(200, cancellationToken);
-            return TypedResults.Ok(new AlertListResponse(list.Select(AlertResponse.From).ToList()));
+            return TypedResults.Ok(new AlertListResponse(queued.Concat(list.Select(AlertResponse.From)).ToList()));
         }
         catch (RequestTimeoutException)
         {
@@ -101,8 +111,14 @@ public static class AlertsApi
         }
     }
 
-    internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(Guid id, AlertsClient alerts, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(
+        Guid id, AlertsClient alerts, QueuedAlerts queue, CancellationToken cancellationToken)
     {
+        if (await queue.FindAsync(id, cancellationToken) is { } queued)
+        {
+            return TypedResults.Ok(AlertResponse.From(queued));
+        }
+
         try
         {
             return await alerts.GetAsync(id, cancellationToken) is { } alert
@@ -116,8 +132,14 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> WithdrawAlert(
-        Guid id, AlertsClient alerts, HttpContext http, CancellationToken cancellationToken)
+        Guid id, AlertsClient alerts, QueuedAlerts queue, HttpContext http, CancellationToken cancellationToken)
     {
+        if (await queue.FindAsync(id, cancellationToken) is not null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alert still queued",
+                detail: "This alert is waiting for the Broadcaster; it can be withdrawn once the Broadcaster has it (usually within seconds of it coming back).");
+        }
+
         var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown");
         return await Answer(() => alerts.WithdrawAsync(command, cancellationToken), a => TypedResults.Ok(AlertResponse.From(a)));
     }

@@ -1,3 +1,4 @@
+using AlertBroadcaster.Dashboard.Alerts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using AlertBroadcaster.ServiceDefaults;
@@ -6,9 +7,11 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Dashboard.Identity;
 
-/// <summary>The Dashboard's database: staff users and roles (audit log to come).</summary>
+/// <summary>The Dashboard's database: staff users and roles, and alerts queued for the Broadcaster.</summary>
 public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, string>
 {
+    public DbSet<QueuedAlert> QueuedAlerts => Set<QueuedAlert>();
+
     public DashboardDbContext(DbContextOptions<DashboardDbContext> options) : base(options)
     {
     }
@@ -16,6 +19,16 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
     /// <summary>For the provider-specific subclass, whose options carry its own type.</summary>
     protected DashboardDbContext(DbContextOptions options) : base(options)
     {
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<QueuedAlert>(queued =>
+        {
+            queued.Property(q => q.Id).ValueGeneratedNever();
+            queued.Property(q => q.Command).IsRequired();
+        });
     }
 }
 

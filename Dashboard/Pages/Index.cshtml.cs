@@ -5,14 +5,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages;
 
-public sealed class IndexModel(AlertsClient alerts) : PageModel
+public sealed class IndexModel(AlertsClient alerts, QueuedAlerts queue) : PageModel
 {
+    /// <summary>New alerts waiting for the alert service (or refused by it).</summary>
+    public IReadOnlyList<QueuedAlertView> Queued { get; private set; } = [];
+
     public IReadOnlyList<AlertDetails> Alerts { get; private set; } = [];
 
     public bool Unavailable { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        Queued = await queue.ListAsync(cancellationToken);
         try
         {
             Alerts = await alerts.ListAsync(200, cancellationToken);

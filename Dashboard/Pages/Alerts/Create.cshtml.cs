@@ -2,13 +2,12 @@ using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.ServiceDefaults;
-using MassTransit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class CreateModel(AlertsClient alerts, AlertValidator validator, SiteCatalog sites, TimeProvider time) : PageModel
+public sealed class CreateModel(AlertSubmission submission, AlertValidator validator, SiteCatalog sites, TimeProvider time) : PageModel
 {
     /// <summary>Validator field names (the API's JSON names) → this form's fields.</summary>
     private static readonly Dictionary<string, string> FormFields = new()
@@ -65,24 +64,16 @@ public sealed class CreateModel(AlertsClient alerts, AlertValidator validator, S
             return Page();
         }
 
-        try
+        var command = new PublishAlert(Guid.NewGuid(), content, User.Identity?.Name ?? "unknown");
+        switch (await submission.SubmitAsync(command, cancellationToken))
         {
-            var outcome = await alerts.PublishAsync(new PublishAlert(Guid.NewGuid(), content, User.Identity?.Name ?? "unknown"), cancellationToken);
-            switch (outcome)
-            {
-                case AlertOutcome.Accepted accepted:
-                    return Redirect($"/Alerts/Details/{accepted.Alert.Id}");
-                case AlertOutcome.Rejected rejected:
-                    AddErrors(rejected.Errors);
-                    return Page();
-            }
+            case Submitted.Answered { Outcome: AlertOutcome.Rejected rejected }:
+                AddErrors(rejected.Errors);
+                return Page();
+            default:
+                // Accepted, or queued until the Broadcaster is back: the details page says which.
+                return Redirect($"/Alerts/Details/{command.AlertId}");
         }
-        catch (RequestTimeoutException)
-        {
-        }
-
-        ModelState.AddModelError(FieldKey(nameof(AlertForm.Headline)), "The alert service did not answer, so nothing was published. Try again in a moment.");
-        return Page();
     }
 
     private bool TryInstant(DateTime local, string field, out DateTimeOffset instant)

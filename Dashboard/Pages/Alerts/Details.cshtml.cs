@@ -8,9 +8,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class DetailsModel(AlertsClient alerts, SiteCatalog sites) : PageModel
+public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, SiteCatalog sites) : PageModel
 {
     public AlertDetails? Alert { get; private set; }
+
+    /// <summary>Set instead of <see cref="Alert"/> while the alert waits for the Broadcaster.</summary>
+    public QueuedAlertView? Queued { get; private set; }
+
+    /// <summary>What the page shows, whichever of the two it is.</summary>
+    public AlertContent Shown => Alert?.Content ?? Queued!.Command.Content;
 
     public SiteCatalog Sites => sites;
 
@@ -20,6 +26,12 @@ public sealed class DetailsModel(AlertsClient alerts, SiteCatalog sites) : PageM
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
+        Queued = await queue.FindAsync(id, cancellationToken);
+        if (Queued is not null)
+        {
+            return Page();
+        }
+
         try
         {
             Alert = await alerts.GetAsync(id, cancellationToken);

@@ -1,12 +1,13 @@
 using System.Threading.Channels;
 
-namespace AlertBroadcaster.Broadcaster.Outbox;
+namespace AlertBroadcaster.ServiceDefaults;
 
 /// <summary>
-/// Wakes the dispatcher as soon as a transaction with events commits, so publishing does not
-/// wait for the next poll. Coalesces: many signals before a wake-up are one.
+/// Wakes a polling loop (an outbox dispatcher) as soon as there is work, so it does not wait for
+/// its next poll. Coalesces: many signals before a wake-up are one. <typeparamref name="TLoop"/>
+/// is the loop it wakes, so two loops in one process never wake each other.
 /// </summary>
-public sealed class OutboxSignal
+public sealed class WakeUpSignal<TLoop>
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
