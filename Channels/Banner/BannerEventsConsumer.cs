@@ -79,11 +79,12 @@ public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection 
 /// </summary>
 public sealed class BannerEventsConsumerDefinition : ConsumerDefinition<BannerEventsConsumer>
 {
-    public BannerEventsConsumerDefinition()
+    public BannerEventsConsumerDefinition(IConfiguration configuration)
     {
+        var instance = HostInstance.From(configuration);
         ConcurrentMessageLimit = 1;
         // Every replica keeps its own in-memory view, so every replica needs every event.
-        Endpoint(e => InstanceEndpoint.Name(e, "banner-events"));
+        Endpoint(e => InstanceEndpoint.Name(e, "banner-events", instance));
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

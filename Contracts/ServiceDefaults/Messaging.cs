@@ -51,20 +51,37 @@ public static class MessagingExtensions
 }
 
 /// <summary>
+/// Which instance of a component this process is: <c>Hosting:InstanceName</c>, or the machine
+/// name and process id. Give each replica a stable name (<c>channels-1</c>, <c>channels-2</c>) so
+/// its own queue outlives a restart; in a container the default is already stable (pid 1).
+/// </summary>
+public sealed record HostInstance(string Name)
+{
+    public static HostInstance From(IConfiguration configuration)
+    {
+        var configured = configuration["Hosting:InstanceName"];
+        var name = string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Environment.ProcessId}" : configured;
+        // Queue names: lower case letters, digits and dashes.
+        return new(new string(name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()));
+    }
+}
+
+/// <summary>
 /// A queue of this process's own, for events every instance must see (each Channels replica
-/// keeps its own banner view). Durable, so a broker restart loses neither the queue, its
-/// bindings nor the events in it (an auto-delete queue would vanish with the broker, and events
-/// published before the reconnect re-declared it would go nowhere); it expires once its process
-/// has been gone a while. A restarted instance gets a new queue and rebuilds its view from the
-/// shared store first, so nothing it missed while down is lost.
+/// keeps its own banner view), named after the <see cref="HostInstance"/>. Durable, so a broker
+/// restart loses neither the queue, its bindings nor the events in it (an auto-delete queue would
+/// vanish with the broker, and events published before the reconnect re-declared it would go
+/// nowhere); it expires once its instance has been gone a while. An instance restarted under the
+/// same name finds the events it missed waiting; under a new name it rebuilds its view from the
+/// shared store, which covers everything some other instance stored meanwhile.
 /// </summary>
 public static class InstanceEndpoint
 {
     public const string Suffix = "-instance";
     public static readonly TimeSpan ExpiresWhenUnused = TimeSpan.FromMinutes(15);
 
-    public static void Name(IEndpointRegistrationConfigurator endpoint, string baseName) =>
-        endpoint.Name = $"{baseName}-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}{Suffix}";
+    public static void Name(IEndpointRegistrationConfigurator endpoint, string baseName, HostInstance instance) =>
+        endpoint.Name = $"{baseName}-{instance.Name}{Suffix}";
 
     public static void Configure(IReceiveEndpointConfigurator endpoint)
     {

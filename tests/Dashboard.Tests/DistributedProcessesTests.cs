@@ -12,19 +12,27 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     private HostProcess _dashboard = null!;
     private HostProcess _replicaA = null!;
     private HostProcess _replicaB = null!;
+    private readonly string _database = $"alerts_test_{Guid.NewGuid():N}";
+
+    private Dictionary<string, string> Engines() => new()
+    {
+        ["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(_database),
+        ["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString,
+    };
+
+    /// <summary>A Channels replica with a stable name (its own queue outlives a restart).</summary>
+    private Task<HostProcess> StartReplicaAsync(string name)
+    {
+        var environment = Engines();
+        environment["Hosting__InstanceName"] = $"{name}-{_database}";
+        return HostProcess.StartAsync("Channels", environment);
+    }
 
     public async Task InitializeAsync()
     {
-        var database = $"alerts_test_{Guid.NewGuid():N}";
-        Dictionary<string, string> Engines() => new()
-        {
-            ["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(database),
-            ["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString,
-        };
-
         var broadcaster = HostProcess.StartAsync("Broadcaster", Engines());
-        var a = HostProcess.StartAsync("Channels", Engines());
-        var b = HostProcess.StartAsync("Channels", Engines());
+        var a = StartReplicaAsync("a");
+        var b = StartReplicaAsync("b");
         var staffOnly = Engines();
         staffOnly["Hosting__Embedded"] = "false";
         var dashboard = HostProcess.StartAsync("Dashboard", staffOnly);
@@ -66,6 +74,23 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         await _replicaB.CreateClient().WaitUntilInBannerAsync(id);
         await _replicaA.CreateClient().WaitUntilNotInBannerAsync(id);
         await _replicaB.CreateClient().WaitUntilNotInBannerAsync(id);
+    }
+
+    [Fact]
+    public async Task An_alert_published_while_every_replica_is_down_is_served_by_both_once_they_are_back()
+    {
+        await _replicaA.KillAsync();
+        await _replicaB.KillAsync();
+
+        // Nobody stores it in the shared banner table: only the replicas' own queues hold it.
+        var id = (await _dashboard.CreateApiClient().CreateAlertAsync(new { headline = "Published with every replica down" })).GetProperty("id").GetGuid();
+
+        _replicaA = await StartReplicaAsync("a");
+        _processes.Add(_replicaA);
+        _replicaB = await StartReplicaAsync("b");
+        _processes.Add(_replicaB);
+        await _replicaA.CreateClient().WaitUntilInBannerAsync(id);
+        await _replicaB.CreateClient().WaitUntilInBannerAsync(id);
     }
 
     [Fact]
