@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels.Banner;
+using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
@@ -12,7 +13,7 @@ namespace AlertBroadcaster.Channels;
 public static class ChannelsExtensions
 {
     /// <summary>
-    /// The delivery side: its database and the banner projection. Call before <c>AddAlertBus</c>
+    /// The delivery side: its database, its job server (Hangfire) and the banner projection. Call before <c>AddAlertBus</c>
     /// so the projection is loaded before the bus delivers events.
     /// </summary>
     public static IHostApplicationBuilder AddChannels(this IHostApplicationBuilder builder)
@@ -22,6 +23,7 @@ public static class ChannelsExtensions
         services.AddSiteCatalog(builder.Configuration);
 
         services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
+        services.AddDeliveryJobServer(builder.Configuration);
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))

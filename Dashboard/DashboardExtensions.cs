@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.ServiceDefaults;
+using Hangfire;
 using MassTransit;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -75,6 +76,15 @@ public static class DashboardExtensions
     {
         endpoints.MapAlertsApi();
         endpoints.MapRazorPages();
+        // Delivery jobs (Hangfire), for administrators: retries, failures, servers.
+        endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                Authorization = [],
+                DashboardTitle = "Alert Broadcaster · delivery jobs",
+                AppPath = "/",
+                DisplayStorageConnectionString = false,
+            })
+            .RequireAuthorization(StaffAuthentication.AdminPolicy);
         return endpoints;
     }
 }

@@ -1,5 +1,6 @@
 using AlertBroadcaster.Broadcaster;
 using AlertBroadcaster.Channels;
+using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Dashboard;
 using AlertBroadcaster.ServiceDefaults;
 
@@ -15,6 +16,11 @@ if (embedded)
 {
     builder.AddBroadcaster();
     builder.AddChannels();
+}
+else
+{
+    // Only to show the Channels replicas' delivery jobs at /hangfire; it runs none itself.
+    builder.Services.AddDeliveryJobStorage(builder.Configuration);
 }
 
 builder.Services.AddAlertBus(builder.Configuration, bus =>

@@ -100,6 +100,36 @@ public static class StorageExtensions
     }
 }
 
+/// <summary>For stores that are not EF Core (Hangfire), which expect their database to exist.</summary>
+public static class PostgresDatabase
+{
+    /// <summary>Creates the connection string's database if missing; safe when several processes race.</summary>
+    public static void EnsureExists(string connectionString)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var name = target.Database ?? throw new InvalidOperationException("ConnectionStrings:Postgres names no Database.");
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        using var connection = new Npgsql.NpgsqlConnection(maintenance.ToString());
+        connection.Open();
+        using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", name);
+        if (exists.ExecuteScalar() is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", connection);
+            create.ExecuteNonQuery();
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState is Npgsql.PostgresErrorCodes.DuplicateDatabase or Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            // Another process created it a moment before us.
+        }
+    }
+}
+
 /// <summary>
 /// Runs before the bus and the scheduler start (hosted services start in registration order),
 /// so nothing reads a table that is not there yet.

@@ -19,8 +19,10 @@ public sealed class AlertSubmission(AlertsClient alerts, QueuedAlerts queue, IBu
             {
                 return new Submitted.Answered(await alerts.PublishAsync(command, cancellationToken));
             }
-            catch (Exception ex) when (ex is RequestTimeoutException or MassTransitException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // No answer, a fault (say the Broadcaster stopping mid-request) or a broken
+                // connection: whether or not it was stored, sending it again is safe.
                 logger.LogWarning(ex, "The Broadcaster did not take alert {AlertId}; queueing it", command.AlertId);
             }
         }

@@ -12,6 +12,9 @@ public static class StaffAuthentication
     public const string ApiScheme = "StaffApi";
     public const string ApiPolicy = "StaffApi";
 
+    /// <summary>Signed-in administrators only (the job dashboard at /hangfire).</summary>
+    public const string AdminPolicy = "Admin";
+
     public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
@@ -52,7 +55,8 @@ public static class StaffAuthentication
                 ApiKeyAuthenticationHandler.HasBearer(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme);
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAuthenticatedUser());
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAuthenticatedUser())
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
         return services;
     }
 

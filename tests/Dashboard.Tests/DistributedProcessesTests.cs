@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AlertBroadcaster.TestSupport;
 
 namespace AlertBroadcaster.Dashboard.Tests;
 
@@ -10,6 +13,7 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
 {
     private readonly List<HostProcess> _processes = [];
     private HostProcess _dashboard = null!;
+    private HostProcess _broadcaster = null!;
     private HostProcess _replicaA = null!;
     private HostProcess _replicaB = null!;
     private readonly string _database = $"alerts_test_{Guid.NewGuid():N}";
@@ -37,7 +41,7 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         staffOnly["Hosting__Embedded"] = "false";
         var dashboard = HostProcess.StartAsync("Dashboard", staffOnly);
         _processes.AddRange(await Task.WhenAll(broadcaster, a, b, dashboard));
-        (_replicaA, _replicaB, _dashboard) = (await a, await b, await dashboard);
+        (_broadcaster, _replicaA, _replicaB, _dashboard) = (await broadcaster, await a, await b, await dashboard);
     }
 
     public async Task DisposeAsync()
@@ -91,6 +95,56 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         _processes.Add(_replicaB);
         await _replicaA.CreateClient().WaitUntilInBannerAsync(id);
         await _replicaB.CreateClient().WaitUntilInBannerAsync(id);
+    }
+
+    [Fact]
+    public async Task A_Broadcaster_stopped_with_SIGTERM_while_alerts_arrive_loses_none_of_them()
+    {
+        var api = _dashboard.CreateApiClient();
+        var creating = Enumerable.Range(1, 20)
+            .Select(i => api.PostAsJsonAsync("/api/alerts", new { headline = $"Created during shutdown {i}" }))
+            .ToList();
+        Assert.Equal(0, await _broadcaster.StopAsync());
+
+        // Each was stored by the Broadcaster before it stopped (201) or queued by the Dashboard (202).
+        var ids = new List<Guid>();
+        foreach (var response in await Task.WhenAll(creating))
+        {
+            Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted,
+                $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{_dashboard.RecentOutput}");
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+
+        _broadcaster = await HostProcess.StartAsync("Broadcaster", Engines());
+        _processes.Add(_broadcaster);
+        await Poll.UntilAsync(async () => (await _replicaA.CreateClient().BannerIdsAsync()).Intersect(ids).Count() == ids.Count,
+            TimeSpan.FromSeconds(90), "all 20 alerts in the banner");
+    }
+
+    [Fact]
+    public async Task A_replica_stopped_with_SIGTERM_exits_cleanly_and_leaves_the_job_servers()
+    {
+        var admin = await _dashboard.CreateSignedInClientAsync();
+        var replicaA = $"channels-a-{_database.Replace('_', '-')}";
+        await Poll.UntilAsync(async () => (await admin.GetStringAsync("/hangfire/servers")).Contains(replicaA), what: "replica a's job server listed");
+
+        Assert.Equal(0, await _replicaA.StopAsync());
+
+        // Deregistered on the way out (a killed process would linger until its heartbeat times out).
+        Assert.DoesNotContain(replicaA, await admin.GetStringAsync("/hangfire/servers"));
+    }
+
+    [Fact]
+    public async Task The_staff_only_dashboard_shows_the_job_servers_of_both_replicas()
+    {
+        var admin = await _dashboard.CreateSignedInClientAsync();
+        await Poll.UntilAsync(async () =>
+        {
+            var servers = await admin.GetStringAsync("/hangfire/servers");
+            // Instance names are queue-safe: lower case, '_' becomes '-'.
+            var database = _database.Replace('_', '-');
+            return servers.Contains($"channels-a-{database}") && servers.Contains($"channels-b-{database}");
+        }, what: "both replicas' job servers in the shared job storage");
     }
 
     [Fact]

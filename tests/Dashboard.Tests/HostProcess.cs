@@ -15,11 +15,17 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private HostProcess(Process process, Uri address)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
+
+    private HostProcess(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
+
+    /// <summary>The process's last lines of console output, for a failing test's message.</summary>
+    public string RecentOutput => string.Join('\n', _output.TakeLast(60));
 
     public Uri Address { get; }
 
@@ -56,7 +62,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var running = new HostProcess(process, address);
+        var running = new HostProcess(process, address, output);
         using var probe = new HttpClient { BaseAddress = address };
         try
         {
@@ -101,6 +107,18 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: the process finishes its work and exits.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
@@ -108,6 +126,14 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>A browser-like client signed in as the seeded administrator (a Dashboard process).</summary>
+    public async Task<HttpClient> CreateSignedInClientAsync()
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = Address };
+        Assert.Equal(HttpStatusCode.Redirect, (await Account.SignInTests.SignInAsync(client, DashboardApp.AdminPassword)).StatusCode);
+        return client;
+    }
 
     /// <summary>The program built beside this test assembly's configuration (bin/Debug/net10.0).</summary>
     private static string ProgramPath(string project)

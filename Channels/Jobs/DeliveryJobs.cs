@@ -1,0 +1,85 @@
+using AlertBroadcaster.ServiceDefaults;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AlertBroadcaster.Channels.Jobs;
+
+/// <summary>
+/// Hangfire holds the delivery work (fan-out and batch jobs, with retries): SQLite
+/// (<c>hangfire.db</c> in the data directory) embedded, the schema <c>hangfire</c> in PostgreSQL
+/// when <c>ConnectionStrings:Postgres</c> is set, so every Channels replica shares one queue.
+/// </summary>
+public static class DeliveryJobs
+{
+    public const string Schema = "hangfire";
+
+    /// <summary>
+    /// The job storage alone: enough to enqueue jobs and to show them at <c>/hangfire</c>. The
+    /// staff-only Dashboard uses this to watch the Channels replicas' jobs without running any.
+    /// </summary>
+    public static IServiceCollection AddDeliveryJobStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var migrate = configuration.GetValue($"{StorageOptions.Section}:Migrate", true);
+        var postgres = configuration.PostgresConnectionString();
+        var sqliteFile = postgres is null ? Path.Combine(configuration.DataDirectory(), "hangfire.db") : null;
+        services.AddHangfire(hangfire =>
+        {
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (postgres is not null)
+            {
+                // The storage is built when first resolved, before the EF migrator has run.
+                PostgresDatabase.EnsureExists(postgres);
+                hangfire.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
+                {
+                    SchemaName = Schema,
+                    PrepareSchemaIfNecessary = migrate,
+                    // Wake promptly for new work; PostgreSQL's LISTEN/NOTIFY makes it immediate.
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    EnableTransactionScopeEnlistment = true,
+                });
+            }
+            else
+            {
+                // The default poll is 15 s: far too slow for an urgent alert.
+                hangfire.UseSQLiteStorage(sqliteFile!, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
+            }
+        });
+        services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("hangfire", tags: [HealthEndpoints.Ready]);
+        return services;
+    }
+
+    /// <summary>The storage and a server that runs the jobs, one per Channels process.</summary>
+    public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddDeliveryJobStorage(configuration);
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = $"channels-{HostInstance.From(configuration).Name}";
+            // A stopping host lets running batches finish (they are short) before it exits.
+            o.ShutdownTimeout = TimeSpan.FromSeconds(25);
+        });
+        return services;
+    }
+}
+
+/// <summary>Ready only when the job storage answers.</summary>
+internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers().Count;
+            return Task.FromResult(HealthCheckResult.Healthy($"{servers} job server(s)"));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The job storage does not answer.", ex));
+        }
+    }
+}
