@@ -16,9 +16,12 @@ public static class ChannelsProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
 
         var app = builder.Build();
+        app.UseRouting();
         app.UseCors();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapChannels();
+        app.MapRazorPages();
         app.Run();
     }
 }

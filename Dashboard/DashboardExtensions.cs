@@ -3,6 +3,7 @@ using AlertBroadcaster.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Identity;
+using AlertBroadcaster.Dashboard.Subscribers;
 using AlertBroadcaster.ServiceDefaults;
 using Hangfire;
 using MassTransit;
@@ -44,9 +45,13 @@ public static class DashboardExtensions
         return builder;
     }
 
-    /// <summary>The Dashboard's request clients, for the process's one bus.</summary>
+    /// <summary>The Dashboard's request clients and its one consumer (delivery progress), for the process's one bus.</summary>
     public static IBusRegistrationConfigurator AddDashboardClients(this IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<DeliveryProgressConsumer, DeliveryProgressConsumerDefinition>();
+        bus.AddRequestClient<ImportSubscribers>(AlertsClient.Timeout);
+        bus.AddRequestClient<GetSubscriberStats>(AlertsClient.Timeout);
+        bus.AddRequestClient<RetryFailedDeliveries>(AlertsClient.Timeout);
         bus.AddRequestClient<PublishAlert>(AlertsClient.Timeout);
         bus.AddRequestClient<UpdateAlert>(AlertsClient.Timeout);
         bus.AddRequestClient<WithdrawAlert>(AlertsClient.Timeout);
@@ -75,6 +80,7 @@ public static class DashboardExtensions
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAlertsApi();
+        endpoints.MapSubscribersApi();
         endpoints.MapRazorPages();
         // Delivery jobs (Hangfire), for administrators: retries, failures, servers.
         endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions

@@ -21,6 +21,8 @@ else
 {
     // Only to show the Channels replicas' delivery jobs at /hangfire; it runs none itself.
     builder.Services.AddDeliveryJobStorage(builder.Configuration);
+    // The public subscription pages are served by the Channels replicas, not the staff app.
+    builder.Services.AddRazorPages().WithoutChannelsPages();
 }
 
 builder.Services.AddAlertBus(builder.Configuration, bus =>

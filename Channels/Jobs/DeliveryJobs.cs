@@ -1,3 +1,4 @@
+using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.ServiceDefaults;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -24,6 +25,9 @@ public static class DeliveryJobs
         var migrate = configuration.GetValue($"{StorageOptions.Section}:Migrate", true);
         var postgres = configuration.PostgresConnectionString();
         var sqliteFile = postgres is null ? Path.Combine(configuration.DataDirectory(), "hangfire.db") : null;
+        // How long a job taken by a process that then died waits before another takes it. Longer
+        // than any batch takes; short enough that a crash delays an alert by minutes, not half an hour.
+        var invisibility = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5));
         services.AddHangfire(hangfire =>
         {
             hangfire
@@ -40,13 +44,14 @@ public static class DeliveryJobs
                     PrepareSchemaIfNecessary = migrate,
                     // Wake promptly for new work; PostgreSQL's LISTEN/NOTIFY makes it immediate.
                     QueuePollInterval = TimeSpan.FromSeconds(1),
+                    InvisibilityTimeout = invisibility,
                     EnableTransactionScopeEnlistment = true,
                 });
             }
             else
             {
                 // The default poll is 15 s: far too slow for an urgent alert.
-                hangfire.UseSQLiteStorage(sqliteFile!, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
+                hangfire.UseSQLiteStorage(sqliteFile!, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1), InvisibilityTimeout = invisibility });
             }
         });
         services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("hangfire", tags: [HealthEndpoints.Ready]);
@@ -57,11 +62,23 @@ public static class DeliveryJobs
     public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDeliveryJobStorage(configuration);
+        var name = $"channels-{HostInstance.From(configuration).Name}";
+        // A stopping host lets running batches finish (they are short) before it exits.
+        var shutdown = TimeSpan.FromSeconds(25);
         services.AddHangfireServer(o =>
         {
-            o.ServerName = $"channels-{HostInstance.From(configuration).Name}";
-            // A stopping host lets running batches finish (they are short) before it exits.
-            o.ShutdownTimeout = TimeSpan.FromSeconds(25);
+            o.ServerName = name;
+            o.Queues = [DeliveryQueues.Default];
+            o.WorkerCount = 4;
+            o.ShutdownTimeout = shutdown;
+        });
+        // Email batches on their own workers: Email:Parallelism SMTP connections at most.
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = $"{name}-email";
+            o.Queues = [DeliveryQueues.Email];
+            o.WorkerCount = configuration.GetValue($"{EmailOptions.Section}:Parallelism", 4);
+            o.ShutdownTimeout = shutdown;
         });
         return services;
     }

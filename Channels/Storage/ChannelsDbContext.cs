@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AlertBroadcaster.Channels.Banner;
+using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Channels.Storage;
 
-/// <summary>The Channels database: the banner projection (subscribers and deliveries to come).</summary>
+/// <summary>The Channels database: the banner projection, subscribers, and the delivery ledger.</summary>
 public class ChannelsDbContext : DbContext
 {
     public ChannelsDbContext(DbContextOptions<ChannelsDbContext> options) : base(options)
@@ -23,10 +25,21 @@ public class ChannelsDbContext : DbContext
 
     public DbSet<BannerAlert> BannerAlerts => Set<BannerAlert>();
 
+    public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+
+    public DbSet<SubscriptionSecret> Secrets => Set<SubscriptionSecret>();
+
+    public DbSet<AlertSend> Sends => Set<AlertSend>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<EndedAlert> EndedAlerts => Set<EndedAlert>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseUtcTicksForInstants(this);
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.Entity<BannerAlert>(banner =>
         {
             banner.HasKey(b => b.Id);
@@ -37,6 +50,42 @@ public class ChannelsDbContext : DbContext
                 c => c == null ? null : JsonSerializer.Serialize(c, ContentJson),
                 s => s == null ? null : JsonSerializer.Deserialize<AlertContent>(s, ContentJson));
         });
+
+        modelBuilder.Entity<Subscriber>(subscriber =>
+        {
+            subscriber.Property(s => s.Channel).HasConversion<string>().HasMaxLength(16);
+            subscriber.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            subscriber.Property(s => s.Address).HasMaxLength(320);
+            subscriber.HasIndex(s => new { s.Channel, s.Address }).IsUnique();
+            subscriber.HasIndex(s => s.ConfirmationTokenHash);
+            // The fan-out reads Active subscribers of a channel in id order, page by page.
+            subscriber.HasIndex(s => new { s.Channel, s.Status, s.Id });
+            subscriber.Ignore(s => s.SiteList);
+            subscriber.Ignore(s => s.TopicList);
+        });
+
+        modelBuilder.Entity<SubscriptionSecret>().HasKey(s => s.Name);
+        modelBuilder.Entity<EndedAlert>().HasKey(e => e.AlertId);
+
+        modelBuilder.Entity<AlertSend>(send =>
+        {
+            send.Property(s => s.Channel).HasConversion<string>().HasMaxLength(16);
+            send.Property(s => s.Purpose).HasConversion<string>().HasMaxLength(16);
+            send.HasIndex(s => new { s.AlertId, s.Revision, s.Channel, s.Purpose }).IsUnique();
+            send.Property(s => s.Alert).HasConversion(
+                a => JsonSerializer.Serialize(a, ContentJson),
+                s => JsonSerializer.Deserialize<AlertSnapshot>(s, ContentJson)!);
+        });
+
+        modelBuilder.Entity<Delivery>(delivery =>
+        {
+            delivery.Property(d => d.Channel).HasConversion<string>().HasMaxLength(16);
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            delivery.HasIndex(d => new { d.SendId, d.SubscriberId }).IsUnique();
+            delivery.HasIndex(d => new { d.SendId, d.Status, d.Id });
+            delivery.HasIndex(d => new { d.AlertId, d.Channel, d.Status });
+        });
+    }
 }
 
 /// <summary>

@@ -68,6 +68,10 @@ public sealed record AlertResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string[]>? Refusal { get; init; }
 
+    /// <summary>Per channel that sends to people (<c>email</c>, <c>sms</c>): <c>{sent, failed, pending}</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, DeliveryCountsResponse>? Delivery { get; init; }
+
     public static AlertResponse From(AlertDetails alert) =>
         From(alert.Id, alert.Revision, alert.Status.ToString(), alert.Content, alert.CreatedBy, alert.CreatedAt, alert.UpdatedAt);
 
@@ -85,3 +89,6 @@ public sealed record AlertResponse(
 
 /// <summary>The body of <c>GET /api/alerts</c>.</summary>
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Alerts);
+
+/// <summary>Where an alert's deliveries on one channel stand.</summary>
+public sealed record DeliveryCountsResponse(int Sent, int Failed, int Pending);

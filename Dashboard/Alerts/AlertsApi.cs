@@ -5,6 +5,7 @@ using AlertBroadcaster.Dashboard.Identity;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace AlertBroadcaster.Dashboard.Alerts;
 
@@ -23,6 +24,7 @@ public static class AlertsApi
         api.MapGet("/", ListAlerts);
         api.MapGet("/{id:guid}", GetAlert);
         api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
+        api.MapPost("/{id:guid}/deliveries/{channel}/retry-failed", RetryFailed);
         return endpoints;
     }
 
@@ -112,7 +114,7 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(
-        Guid id, AlertsClient alerts, QueuedAlerts queue, CancellationToken cancellationToken)
+        Guid id, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, CancellationToken cancellationToken)
     {
         if (await queue.FindAsync(id, cancellationToken) is { } queued)
         {
@@ -121,9 +123,18 @@ public static class AlertsApi
 
         try
         {
-            return await alerts.GetAsync(id, cancellationToken) is { } alert
-                ? TypedResults.Ok(AlertResponse.From(alert))
-                : NotFound(id);
+            if (await alerts.GetAsync(id, cancellationToken) is not { } alert)
+            {
+                return NotFound(id);
+            }
+
+            var counts = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
+            return TypedResults.Ok(AlertResponse.From(alert) with
+            {
+                Delivery = alert.Content.Channels.Where(c => c != AlertChannel.Banner).ToDictionary(
+                    c => c.ToString().ToLowerInvariant(),
+                    c => counts.FirstOrDefault(d => d.Channel == c) is { } n ? new DeliveryCountsResponse(n.Sent, n.Failed, n.Pending) : new DeliveryCountsResponse(0, 0, 0)),
+            });
         }
         catch (RequestTimeoutException)
         {
@@ -142,6 +153,29 @@ public static class AlertsApi
 
         var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown");
         return await Answer(() => alerts.WithdrawAsync(command, cancellationToken), a => TypedResults.Ok(AlertResponse.From(a)));
+    }
+
+    public sealed record RetryResponse(Guid AlertId, string Channel, int Retried);
+
+    /// <summary>Sends again to the recipients that failed permanently (after fixing the cause, say a mail server setting).</summary>
+    internal static async Task<Results<Ok<RetryResponse>, ProblemHttpResult>> RetryFailed(
+        Guid id, string channel, IRequestClient<RetryFailedDeliveries> retry, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<AlertChannel>(channel, ignoreCase: true, out var parsed) || parsed == AlertChannel.Banner || int.TryParse(channel, out _))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown channel",
+                detail: $"'{channel}' is not a channel that sends to people; use email or sms.");
+        }
+
+        try
+        {
+            var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(id, parsed, http.User.Identity?.Name ?? "unknown"), cancellationToken);
+            return TypedResults.Ok(new RetryResponse(id, channel.ToLowerInvariant(), response.Message.Retried));
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
     }
 
     /// <summary>Turns a command's outcome into the API's answer.</summary>

@@ -7,10 +7,12 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Dashboard.Identity;
 
-/// <summary>The Dashboard's database: staff users and roles, and alerts queued for the Broadcaster.</summary>
+/// <summary>The Dashboard's database: staff users and roles, alerts queued for the Broadcaster, delivery counts.</summary>
 public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, string>
 {
     public DbSet<QueuedAlert> QueuedAlerts => Set<QueuedAlert>();
+
+    public DbSet<DeliveryCount> DeliveryCounts => Set<DeliveryCount>();
 
     public DashboardDbContext(DbContextOptions<DashboardDbContext> options) : base(options)
     {
@@ -28,6 +30,11 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
         {
             queued.Property(q => q.Id).ValueGeneratedNever();
             queued.Property(q => q.Command).IsRequired();
+        });
+        builder.Entity<DeliveryCount>(count =>
+        {
+            count.HasKey(c => new { c.AlertId, c.Channel });
+            count.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
         });
     }
 }

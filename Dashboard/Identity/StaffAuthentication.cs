@@ -15,6 +15,9 @@ public static class StaffAuthentication
     /// <summary>Signed-in administrators only (the job dashboard at /hangfire).</summary>
     public const string AdminPolicy = "Admin";
 
+    /// <summary>A staff API key (scripts, the trust's CRM export) or a signed-in administrator: subscriber lists.</summary>
+    public const string SubscriberAdminPolicy = "SubscriberAdmin";
+
     public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
@@ -56,7 +59,9 @@ public static class StaffAuthentication
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAuthenticatedUser())
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin))
+            .AddPolicy(SubscriberAdminPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAssertion(context =>
+                context.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName || context.User.IsInRole(Roles.Admin)));
         return services;
     }
 

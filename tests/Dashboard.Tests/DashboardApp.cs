@@ -39,6 +39,12 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
                 : "Host=127.0.0.1;Username=alerts;Password=alerts")
         { Database = database }.ToString();
 
+    /// <summary>A real SMTP server for the email channel; without one, mail goes to the pickup folder.</summary>
+    public TestSmtpServer? Smtp { get; init; }
+
+    /// <summary>Any other settings (configuration keys with ':').</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+
     /// <summary>False: start with no Admin settings, as a new user would without reading the README.</summary>
     public bool SeedAdmin { get; init; } = true;
 
@@ -62,7 +68,31 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         {
             builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqConnectionString);
         }
+
+        if (Smtp is not null)
+        {
+            foreach (var (key, value) in SmtpSettings(Smtp))
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>The Email settings that point a host at a test SMTP server.</summary>
+    public static Dictionary<string, string> SmtpSettings(TestSmtpServer smtp) => new()
+    {
+        ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Email:Smtp:UseTls"] = "false",
+        ["Email:From"] = "alerts@ouh.example",
+        ["Email:PublicBaseUrl"] = "http://localhost",
+        ["Jobs:InvisibilityTimeout"] = "00:00:15",
+    };
 
     /// <summary>A client that sends the API key.</summary>
     public HttpClient CreateApiClient()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AlertBroadcaster.Dashboard.Tests.Email;
 using AlertBroadcaster.TestSupport;
 
 namespace AlertBroadcaster.Dashboard.Tests;
@@ -17,12 +18,16 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     private HostProcess _replicaA = null!;
     private HostProcess _replicaB = null!;
     private readonly string _database = $"alerts_test_{Guid.NewGuid():N}";
+    private readonly TestSmtpServer _smtp = TestSmtpServer.Start();
 
-    private Dictionary<string, string> Engines() => new()
+    private Dictionary<string, string> Engines()
     {
-        ["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(_database),
-        ["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString,
-    };
+        var environment = DashboardApp.SmtpSettings(_smtp).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value);
+        environment["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(_database);
+        environment["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString;
+        environment["Email__BatchSize"] = "50";
+        return environment;
+    }
 
     /// <summary>A Channels replica with a stable name (its own queue outlives a restart).</summary>
     private Task<HostProcess> StartReplicaAsync(string name)
@@ -50,6 +55,8 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         {
             await process.DisposeAsync();
         }
+
+        await _smtp.DisposeAsync();
     }
 
     [Fact]
@@ -65,6 +72,21 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
         await _replicaA.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
         await _replicaB.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
+    }
+
+    [Fact]
+    public async Task Email_fan_out_shared_by_both_replicas_reaches_each_subscriber_once()
+    {
+        var api = _dashboard.CreateApiClient();
+        var imported = await api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 1000).Select(i => $"patient{i}@example.com,,,")));
+        Assert.Equal(1000, imported.GetProperty("imported").GetInt32());
+
+        var alert = await api.CreateEmailAlertAsync("Visiting restrictions across the trust", kind: "VisitingRestrictions");
+        await api.WaitUntilDeliveredAsync(alert, sent: 1000, TimeSpan.FromMinutes(2));
+
+        var recipients = _smtp.RecipientsOf(alert);
+        Assert.Equal(1000, recipients.Count);
+        Assert.Equal(1000, recipients.Distinct().Count());
     }
 
     [Fact]

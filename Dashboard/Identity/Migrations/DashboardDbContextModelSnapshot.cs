@@ -17,6 +17,35 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.DeliveryCount", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CountedAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AlertId", "Channel");
+
+                    b.ToTable("DeliveryCounts");
+                });
+
             modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.QueuedAlert", b =>
                 {
                     b.Property<Guid>("Id")

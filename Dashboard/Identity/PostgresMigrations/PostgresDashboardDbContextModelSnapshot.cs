@@ -23,6 +23,35 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.DeliveryCount", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CountedAtTicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Pending")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AlertId", "Channel");
+
+                    b.ToTable("DeliveryCounts", "dashboard");
+                });
+
             modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.QueuedAlert", b =>
                 {
                     b.Property<Guid>("Id")

@@ -19,6 +19,7 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
         ["link.text"] = nameof(AlertForm.LinkText),
         ["link.url"] = nameof(AlertForm.LinkUrl),
         ["sites"] = nameof(AlertForm.Sites),
+        ["channels"] = nameof(AlertForm.Channels),
         ["paths"] = nameof(AlertForm.Paths),
         ["effectiveFrom"] = nameof(AlertForm.EffectiveFrom),
         ["expiresAt"] = nameof(AlertForm.ExpiresAt),
@@ -113,6 +114,8 @@ public sealed class AlertForm
     public string? LinkText { get; set; }
     public string? LinkUrl { get; set; }
     public List<string> Sites { get; set; } = [];
+    /// <summary><c>banner</c>, <c>email</c> (SMS arrives with its channel).</summary>
+    public List<string> Channels { get; set; } = ["banner"];
     public string? Paths { get; set; }
     /// <summary>Europe/London wall-clock time from a datetime-local input.</summary>
     public DateTime? EffectiveFrom { get; set; }
@@ -125,7 +128,7 @@ public sealed class AlertForm
         Headline = Headline ?? "",
         Body = Body ?? "",
         Link = string.IsNullOrWhiteSpace(LinkText) && string.IsNullOrWhiteSpace(LinkUrl) ? null : new AlertLink(LinkText ?? "", LinkUrl ?? ""),
-        Channels = [AlertChannel.Banner],
+        Channels = Channels.Select(c => Enum.TryParse<AlertChannel>(c, ignoreCase: true, out var channel) ? channel : (AlertChannel)(-1)).ToList(),
         Sites = Sites,
         Paths = (Paths ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         EffectiveFrom = effectiveFrom,

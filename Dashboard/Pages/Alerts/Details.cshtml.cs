@@ -1,6 +1,8 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Identity;
+using Microsoft.EntityFrameworkCore;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
@@ -8,8 +10,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, SiteCatalog sites) : PageModel
+public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, SiteCatalog sites) : PageModel
 {
+    /// <summary>Email (and later SMS) delivery counts as Channels last reported them.</summary>
+    public IReadOnlyList<DeliveryCount> Deliveries { get; private set; } = [];
+
     public AlertDetails? Alert { get; private set; }
 
     /// <summary>Set instead of <see cref="Alert"/> while the alert waits for the Broadcaster.</summary>
@@ -41,7 +46,13 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, SiteCa
             return StatusCode(StatusCodes.Status503ServiceUnavailable, "The alert service did not answer. Refresh the page in a moment.");
         }
 
-        return Alert is null ? NotFound() : Page();
+        if (Alert is null)
+        {
+            return NotFound();
+        }
+
+        Deliveries = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken cancellationToken)

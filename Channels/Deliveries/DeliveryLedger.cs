@@ -1,0 +1,119 @@
+using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Contracts;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace AlertBroadcaster.Channels.Deliveries;
+
+/// <summary>Sends and their per-recipient rows: starting, cancelling, counting, retrying.</summary>
+public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publish, TimeProvider time)
+{
+    /// <summary>Starts a send, or returns null when this one was already started (a redelivered event).</summary>
+    public async Task<AlertSend?> StartAsync(AlertSnapshot alert, int revision, AlertChannel channel, SendPurpose purpose, CancellationToken cancellationToken)
+    {
+        if (await db.Sends.AnyAsync(s => s.AlertId == alert.Id && s.Revision == revision && s.Channel == channel && s.Purpose == purpose, cancellationToken)
+            || (purpose != SendPurpose.Withdrawal && await db.EndedAlerts.AnyAsync(e => e.AlertId == alert.Id, cancellationToken)))
+        {
+            return null;
+        }
+
+        var send = new AlertSend { AlertId = alert.Id, Revision = revision, Channel = channel, Purpose = purpose, Alert = alert, CreatedAt = time.GetUtcNow() };
+        db.Sends.Add(send);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return send;
+        }
+        catch (DbUpdateException)
+        {
+            // Two replicas took the same event at once: the other one started it.
+            db.ChangeTracker.Clear();
+            return null;
+        }
+    }
+
+    /// <summary>The alert was withdrawn or expired: it never goes out again (see <see cref="EndedAlert"/>).</summary>
+    public async Task EndAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        if (!await db.EndedAlerts.AnyAsync(e => e.AlertId == alertId, cancellationToken))
+        {
+            db.EndedAlerts.Add(new EndedAlert { AlertId = alertId, EndedAt = time.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Recorded by another replica (or the other channel) a moment ago.
+            }
+
+            db.ChangeTracker.Clear();
+        }
+
+        await CancelAsync(alertId, channel, cancellationToken);
+    }
+
+    /// <summary>Whether a send must stop: cancelled, or (unless it is the withdrawal note) its alert ended.</summary>
+    public Task<bool> IsStoppedAsync(long sendId, CancellationToken cancellationToken) =>
+        db.Sends.AnyAsync(s => s.Id == sendId
+            && (s.Cancelled || (s.Purpose != SendPurpose.Withdrawal && db.EndedAlerts.Any(e => e.AlertId == s.AlertId))), cancellationToken);
+
+    /// <summary>Stops every send of the alert on the channel (except <paramref name="keep"/>): batches not yet sent stop.</summary>
+    public async Task CancelAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken, long? keep = null)
+    {
+        var cancelled = await db.Sends
+            .Where(s => s.AlertId == alertId && s.Channel == channel && !s.Cancelled && s.Id != keep)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cancelled, true), cancellationToken);
+        if (cancelled > 0)
+        {
+            await db.Deliveries
+                .Where(d => d.AlertId == alertId && d.Channel == channel && d.Status == DeliveryStatus.Pending && d.SendId != keep)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Cancelled), cancellationToken);
+            await PublishProgressAsync(alertId, channel, cancellationToken);
+        }
+    }
+
+    /// <summary>The newest send of the alert on the channel, for a withdrawal note's text.</summary>
+    public Task<AlertSend?> LatestAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken) =>
+        db.Sends.AsNoTracking().Where(s => s.AlertId == alertId && s.Channel == channel && s.Purpose != SendPurpose.Withdrawal)
+            .OrderByDescending(s => s.Revision).ThenByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Failed rows of sends still going (not cancelled) back to Pending; their ids by send, in order.</summary>
+    public async Task<List<(long SendId, List<long> Ids)>> ResetFailedAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        var failed = await db.Deliveries
+            .Where(d => d.AlertId == alertId && d.Channel == channel && d.Status == DeliveryStatus.Failed
+                && db.Sends.Any(s => s.Id == d.SendId && !s.Cancelled))
+            .Select(d => new { d.SendId, d.Id })
+            .ToListAsync(cancellationToken);
+        var ids = failed.Select(f => f.Id).ToList();
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            await db.Deliveries.Where(d => chunk.Contains(d.Id))
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.Error, (string?)null), cancellationToken);
+        }
+
+        return failed.GroupBy(f => f.SendId).Select(g => (g.Key, g.Select(f => f.Id).Order().ToList())).ToList();
+    }
+
+    public async Task<DeliveryCounts> CountAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        var byStatus = await db.Deliveries
+            .Where(d => d.AlertId == alertId && d.Channel == channel)
+            .GroupBy(d => d.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        int Of(DeliveryStatus status) => byStatus.FirstOrDefault(s => s.Status == status)?.Count ?? 0;
+        return new DeliveryCounts(Of(DeliveryStatus.Sent), Of(DeliveryStatus.Failed), Of(DeliveryStatus.Pending));
+    }
+
+    /// <summary>Tells the Dashboard where the alert's deliveries on this channel stand.</summary>
+    public async Task PublishProgressAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        var counts = await CountAsync(alertId, channel, cancellationToken);
+        var revision = await db.Sends.Where(s => s.AlertId == alertId && s.Channel == channel).MaxAsync(s => (int?)s.Revision, cancellationToken) ?? 0;
+        await publish.Publish(new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow()), cancellationToken);
+    }
+}
+
+public sealed record DeliveryCounts(int Sent, int Failed, int Pending);

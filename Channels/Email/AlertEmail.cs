@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
+using Ganss.Xss;
+using Markdig;
+using MimeKit;
+
+namespace AlertBroadcaster.Channels.Email;
+
+/// <summary>Why a subscriber is being emailed about an alert.</summary>
+public enum AlertEmailPurpose
+{
+    NewAlert,
+    Update,
+    Withdrawal,
+}
+
+/// <summary>What the composer needs from configuration.</summary>
+public sealed record AlertEmailSettings(string FromAddress, string FromName, string MessageIdDomain);
+
+/// <summary>
+/// One alert revision as an email: HTML (NHS-styled, accessible, no images) and plain text. The
+/// expensive parts (Markdown, sanitising, layout) are rendered once per send; <see cref="For"/>
+/// only puts each person's manage and unsubscribe links in, so 100,000 messages cost 100,000
+/// string replacements, not 100,000 renders. Everything from the alert is encoded or sanitised.
+/// </summary>
+public sealed class AlertEmail
+{
+    // Placeholders no alert text can contain: control characters are stripped from the text.
+    private const string ManageMark = "\u0001manage\u0001";
+    private const string UnsubscribeMark = "\u0001unsubscribe\u0001";
+
+    private readonly AlertSnapshot _alert;
+    private readonly AlertEmailSettings _settings;
+    private readonly string _html;
+    private readonly string _text;
+
+    private AlertEmail(AlertSnapshot alert, AlertEmailSettings settings, string subject, string html, string text)
+    {
+        _alert = alert;
+        _settings = settings;
+        Subject = subject;
+        _html = html;
+        _text = text;
+    }
+
+    public string Subject { get; }
+
+    public static AlertEmail Render(AlertSnapshot alert, AlertEmailPurpose purpose, AlertEmailSettings settings, SiteCatalog sites)
+    {
+        var content = alert.Content;
+        var headline = OneLine(content.Headline);
+        var subject = purpose switch
+        {
+            AlertEmailPurpose.Update => $"Update: {headline}",
+            AlertEmailPurpose.Withdrawal => $"Withdrawn: {headline}",
+            _ => headline,
+        };
+        var where = content.Sites.Count == 0 ? "All our sites" : string.Join(", ", content.Sites.Select(sites.NameOf));
+        var when = content.ExpiresAt is { } end
+            ? $"From {EmailText.London(content.EffectiveFrom)} until {EmailText.London(end)}"
+            : $"From {EmailText.London(content.EffectiveFrom)} until further notice";
+        var link = content.Link is { } l && Uri.TryCreate(l.Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps ? (Text: OneLine(l.Text), Url: url.AbsoluteUri) : default;
+        var withdrawal = purpose == AlertEmailPurpose.Withdrawal;
+
+        var html = EmailLayout.Html(
+            title: subject,
+            label: withdrawal ? "Withdrawn" : content.Severity.ToString(),
+            urgent: !withdrawal && content.Severity == AlertSeverity.Urgent,
+            headline: headline,
+            bodyHtml: withdrawal
+                ? "<p>This alert has been withdrawn and no longer applies.</p>"
+                : EmailText.BodyHtml(content.Body),
+            facts: withdrawal ? [("Sites", where)] : [("Sites", where), ("When", when)],
+            link: link.Url is null ? null : (link.Text.Length > 0 ? link.Text : link.Url, link.Url),
+            footer: EmailLayout.AlertFooter(ManageMark, UnsubscribeMark));
+
+        var text = new StringBuilder()
+            .AppendLine(withdrawal ? "WITHDRAWN" : content.Severity.ToString().ToUpperInvariant())
+            .AppendLine(headline)
+            .AppendLine()
+            .AppendLine(withdrawal ? "This alert has been withdrawn and no longer applies." : EmailText.BodyText(content.Body))
+            .AppendLine()
+            .AppendLine($"Sites: {where}");
+        if (!withdrawal)
+        {
+            text.AppendLine($"When: {when}");
+        }
+
+        if (link.Url is not null)
+        {
+            text.AppendLine().AppendLine($"{(link.Text.Length > 0 ? link.Text : "More information")}: {link.Url}");
+        }
+
+        text.AppendLine()
+            .AppendLine("--")
+            .AppendLine("You get this because you subscribed to hospital alerts.")
+            .AppendLine($"Manage your alerts: {ManageMark}")
+            .AppendLine($"Unsubscribe: {UnsubscribeMark}");
+
+        return new AlertEmail(alert, settings, subject, html, text.ToString());
+    }
+
+    /// <summary>The message for one person: only the links differ.</summary>
+    public MimeMessage For(string recipientAddress, Uri manageUrl, Uri unsubscribeUrl, DateTimeOffset date)
+    {
+        var manage = manageUrl.AbsoluteUri;
+        var unsubscribe = unsubscribeUrl.AbsoluteUri;
+        var message = EmailText.NewMessage(_settings, recipientAddress, Subject, date,
+            $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}");
+        message.Headers.Add("X-Alert-Id", _alert.Id.ToString());
+        message.Headers.Add("X-Alert-Revision", _alert.Revision.ToString(CultureInfo.InvariantCulture));
+        message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        message.Body = EmailText.Alternative(
+            _text.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal),
+            _html.Replace(ManageMark, WebUtility.HtmlEncode(manage), StringComparison.Ordinal).Replace(UnsubscribeMark, WebUtility.HtmlEncode(unsubscribe), StringComparison.Ordinal));
+        return message;
+    }
+
+    /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>
+    public static string OneLine(string value) =>
+        string.Join(' ', new string(value.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+}
+
+/// <summary>The double opt-in email.</summary>
+public static class SubscriptionEmail
+{
+    public static MimeMessage Confirmation(string recipientAddress, Uri confirmUrl, AlertEmailSettings settings, DateTimeOffset date)
+    {
+        const string subject = "Confirm your hospital alerts subscription";
+        var url = confirmUrl.AbsoluteUri;
+        var message = EmailText.NewMessage(settings, recipientAddress, subject, date, $"confirm.{EmailText.RandomHex()}@{settings.MessageIdDomain}");
+        var html = EmailLayout.Html(
+            title: subject,
+            label: "Confirm",
+            urgent: false,
+            headline: "Confirm your subscription",
+            bodyHtml: "<p>Someone, hopefully you, asked to get hospital alerts at this address. Select the link to confirm. It works for 48 hours.</p>",
+            facts: [],
+            link: ("Confirm my subscription", url),
+            footer: "<p>If you did not ask for this, ignore this email: you will not get any alerts.</p>");
+        var text = $"""
+            Confirm your subscription
+
+            Someone, hopefully you, asked to get hospital alerts at this address.
+            Open this link to confirm (it works for 48 hours):
+            {url}
+
+            If you did not ask for this, ignore this email: you will not get any alerts.
+            """;
+        message.Body = EmailText.Alternative(text, html);
+        return message;
+    }
+}
+
+/// <summary>Text helpers shared by the alert and confirmation emails.</summary>
+internal static class EmailText
+{
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
+
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    /// <summary>Limited Markdown: raw HTML is text, then only simple tags and https/mailto links survive.</summary>
+    public static string BodyHtml(string markdown) =>
+        string.IsNullOrWhiteSpace(markdown) ? "" : Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Markdown));
+
+    public static string BodyText(string markdown) =>
+        string.IsNullOrWhiteSpace(markdown) ? "" : Markdig.Markdown.ToPlainText(markdown, Markdown).Trim();
+
+    /// <summary>"Wednesday 25 November 2026, 9:00am" in UK time.</summary>
+    public static string London(DateTimeOffset instant)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, UkTime);
+        var hour = local.Hour % 12 == 0 ? 12 : local.Hour % 12;
+        return string.Create(CultureInfo.InvariantCulture, $"{local:dddd d MMMM yyyy}, {hour}:{local:mm}{(local.Hour < 12 ? "am" : "pm")}");
+    }
+
+    public static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    public static MimeMessage NewMessage(AlertEmailSettings settings, string recipient, string subject, DateTimeOffset date, string messageId)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
+        message.To.Add(new MailboxAddress("", recipient));
+        message.Subject = subject;
+        message.Date = date;
+        message.MessageId = messageId;
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        return message;
+    }
+
+    public static MultipartAlternative Alternative(string text, string html) =>
+    [
+        new TextPart("plain") { Text = text },
+        new TextPart("html") { Text = html },
+    ];
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(["p", "br", "strong", "em", "ul", "ol", "li", "a"], StringComparer.OrdinalIgnoreCase),
+            AllowedAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
+            AllowedSchemes = new HashSet<string>(["https", "mailto"], StringComparer.OrdinalIgnoreCase),
+            UriAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
+        });
+        return sanitizer;
+    }
+}

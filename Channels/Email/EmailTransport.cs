@@ -1,0 +1,101 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace AlertBroadcaster.Channels.Email;
+
+/// <summary>
+/// Where messages go. A batch opens one session and sends every message in it over the same
+/// connection; a session is used by one worker at a time (an SMTP client is not thread-safe).
+/// </summary>
+public interface IEmailTransport
+{
+    Task<IEmailSession> OpenAsync(CancellationToken cancellationToken);
+}
+
+public interface IEmailSession : IAsyncDisposable
+{
+    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>SMTP through MailKit, one connection per session.</summary>
+public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailTransport
+{
+    public async Task<IEmailSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        var client = new SmtpClient { Timeout = 30_000 };
+        try
+        {
+            var security = !smtp.UseTls ? SecureSocketOptions.None
+                : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect
+                : SecureSocketOptions.StartTls;
+            await client.ConnectAsync(smtp.Host ?? "localhost", smtp.Port, security, cancellationToken);
+            if (!string.IsNullOrEmpty(smtp.User))
+            {
+                await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
+            }
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
+        return new Session(client);
+    }
+
+    private sealed class Session(SmtpClient client) : IEmailSession
+    {
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            await client.SendAsync(message, cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (client.IsConnected)
+                {
+                    await client.DisconnectAsync(quit: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException)
+            {
+                // The server went away first; nothing to say goodbye to.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>The embedded default: each message as an <c>.eml</c> file in the pickup directory.</summary>
+public sealed class PickupEmailTransport(string directory) : IEmailTransport
+{
+    public string Directory { get; } = directory;
+
+    public Task<IEmailSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        return Task.FromResult<IEmailSession>(new Session(Directory));
+    }
+
+    private sealed class Session(string directory) : IEmailSession
+    {
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            // Written under a temporary name and renamed, so a reader never sees half a message.
+            var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}";
+            var temporary = Path.Combine(directory, name + ".tmp");
+            await message.WriteToAsync(temporary, cancellationToken);
+            File.Move(temporary, Path.Combine(directory, name + ".eml"));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,87 @@
+using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Channels.Subscriptions;
+using AlertBroadcaster.Contracts;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AlertBroadcaster.Channels.Email;
+
+/// <summary>
+/// Turns a send into batch jobs: reads the matching Active subscribers page by page (id order),
+/// writes a Pending ledger row for each, and enqueues one <see cref="SendEmailBatchJob"/> per page.
+/// Its cursor is saved after each page, so a retried fan-out resumes where it stopped.
+/// </summary>
+public sealed class FanOutEmailJob(
+    ChannelsDbContext db, DeliveryLedger ledger, IBackgroundJobClient jobs, IOptions<EmailOptions> options, ILogger<FanOutEmailJob> logger)
+{
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800])]
+    public async Task RunAsync(long sendId, CancellationToken cancellationToken)
+    {
+        var batchSize = options.Value.BatchSize;
+        var batches = 0;
+        while (true)
+        {
+            var send = await db.Sends.SingleAsync(s => s.Id == sendId, cancellationToken);
+            if (send.FanOutComplete || await ledger.IsStoppedAsync(sendId, cancellationToken))
+            {
+                break;
+            }
+
+            var page = await Recipients(send).Where(s => s.Id > send.FanOutCursor).OrderBy(s => s.Id).Take(batchSize).Select(s => s.Id).ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                send.FanOutComplete = true;
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+
+            // Rows first (a retry finds them and adds none), then the batch, then the cursor.
+            var already = await db.Deliveries.Where(d => d.SendId == sendId && page.Contains(d.SubscriberId)).Select(d => d.SubscriberId).ToListAsync(cancellationToken);
+            db.Deliveries.AddRange(page.Except(already).Select(subscriberId => new Delivery
+            {
+                SendId = sendId,
+                AlertId = send.AlertId,
+                Revision = send.Revision,
+                Channel = send.Channel,
+                SubscriberId = subscriberId,
+                Status = DeliveryStatus.Pending,
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+            var range = await db.Deliveries.Where(d => d.SendId == sendId && page.Contains(d.SubscriberId))
+                .GroupBy(d => d.SendId).Select(g => new { From = g.Min(d => d.Id), To = g.Max(d => d.Id) }).SingleAsync(cancellationToken);
+            jobs.Enqueue<SendEmailBatchJob>(job => job.RunAsync(sendId, range.From, range.To, CancellationToken.None));
+            batches++;
+
+            send.FanOutCursor = page[^1];
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+
+        logger.LogInformation("Fan-out of send {SendId} enqueued {Batches} batches", sendId, batches);
+        await ledger.PublishProgressAsync((await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken)).AlertId, AlertChannel.Email, cancellationToken);
+    }
+
+    /// <summary>Who a send goes to: subscribers of the alert's sites and kind, or, for a withdrawal note, those already told.</summary>
+    private IQueryable<Subscriber> Recipients(AlertSend send)
+    {
+        var active = db.Subscribers.Where(s => s.Channel == send.Channel && s.Status == SubscriberStatus.Active);
+        if (send.Purpose == SendPurpose.Withdrawal)
+        {
+            return active.Where(s => db.Deliveries.Any(d =>
+                d.AlertId == send.AlertId && d.Channel == send.Channel && d.SubscriberId == s.Id && d.Status == DeliveryStatus.Sent && d.SendId != send.Id));
+        }
+
+        var content = send.Alert.Content;
+        var topic = $";{content.Kind};";
+        active = active.Where(s => s.Topics == "" || s.Topics.Contains(topic));
+        if (content.Sites.Count == 0)
+        {
+            return active;
+        }
+
+        var sites = content.Sites.Select(site => $";{site};").ToList();
+        return active.Where(s => s.Sites == "" || sites.Any(site => s.Sites.Contains(site)));
+    }
+}

@@ -1,0 +1,16 @@
+namespace AlertBroadcaster.Channels.Subscriptions;
+
+/// <summary>The <c>Subscriptions</c> section.</summary>
+public sealed class SubscriptionOptions
+{
+    public const string Section = "Subscriptions";
+
+    /// <summary>
+    /// Key for the manage/unsubscribe link tokens (32+ random characters). Unset: a random key is
+    /// created once and kept in the Channels database. Changing it breaks links in emails already sent.
+    /// </summary>
+    public string? TokenKey { get; set; }
+
+    /// <summary>How long a confirmation link works.</summary>
+    public TimeSpan ConfirmationLifetime { get; set; } = TimeSpan.FromHours(48);
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AlertBroadcaster.Dashboard.Tests.Account;
+using AlertBroadcaster.TestSupport;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AlertBroadcaster.Dashboard.Tests.Email;
+
+/// <summary>The email channel end to end: the embedded host, Hangfire on SQLite, a real SMTP server.</summary>
+public sealed partial class EmailChannelTests : IAsyncLifetime
+{
+    private readonly TestSmtpServer _smtp = TestSmtpServer.Start();
+    private DashboardApp _app = null!;
+    private HttpClient _api = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new DashboardApp { Smtp = _smtp };
+        _api = _app.CreateApiClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
+
+    [Fact]
+    public async Task Double_opt_in_by_following_the_link_in_the_email()
+    {
+        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await browser.GetStringAsync("/subscribe");
+        Assert.Contains("Get hospital alerts by email", form);
+
+        var subscribed = await browser.PostAsync("/subscribe", Form(
+            ("Email", "Patient@Example.NHS.uk"), ("Sites", "horton"), ("__RequestVerificationToken", AntiforgeryToken().Match(form).Groups[1].Value)));
+        Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
+        Assert.Contains("Check your email", await subscribed.Content.ReadAsStringAsync());
+
+        await Poll.UntilAsync(() => Task.FromResult(_smtp.Messages.Count == 1), TimeSpan.FromSeconds(30), "the confirmation email");
+        var confirmation = _smtp.Messages.Single();
+        Assert.Equal("Patient@example.nhs.uk", confirmation.To.Mailboxes.Single().Address);
+        var link = EmailTestCalls.LinkIn(confirmation, "/subscribe/confirm");
+
+        // Opening the link does not subscribe (mail scanners open links); the button does.
+        var page = await browser.GetStringAsync(link);
+        Assert.Contains("Confirm subscription", page);
+        var confirm = Form(("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", AntiforgeryToken().Match(page).Groups[1].Value));
+        var confirmed = await browser.PostAsync("/subscribe/confirm", confirm);
+        Assert.Contains("You're subscribed", await confirmed.Content.ReadAsStringAsync());
+
+        var again = await browser.PostAsync("/subscribe/confirm", Form(
+            ("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", AntiforgeryToken().Match(page).Groups[1].Value)));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+
+        var alert = await _api.CreateEmailAlertAsync("Visiting suspended at the Horton", sites: ["horton"]);
+        await _api.WaitUntilDeliveredAsync(alert, sent: 1);
+        Assert.Equal(["patient@example.nhs.uk"], _smtp.RecipientsOf(alert));
+    }
+
+    [Fact]
+    public async Task A_bad_address_is_refused_with_a_clear_message()
+    {
+        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        var form = await browser.GetStringAsync("/subscribe");
+        var response = await browser.PostAsync("/subscribe", Form(("Email", "not an address"), ("__RequestVerificationToken", AntiforgeryToken().Match(form).Groups[1].Value)));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Enter an email address in the correct format", await response.Content.ReadAsStringAsync());
+        Assert.Empty(_smtp.Messages);
+    }
+
+    [Fact]
+    public async Task Alerts_reach_only_the_subscribers_of_their_site_and_topic()
+    {
+        var imported = await _api.ImportAsync(EmailTestCalls.Csv([
+            "everything@example.com,,,",
+            "horton@example.com,,horton,",
+            "churchill@example.com,,churchill,",
+            "horton-masks@example.com,,horton,FaceCoverings",
+            "not-an-address,,,",
+            "unknown-site@example.com,,nowhere,",
+        ]));
+        Assert.Equal(4, imported.GetProperty("imported").GetInt32());
+        Assert.Equal([6, 7], imported.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("line").GetInt32()));
+
+        var visiting = await _api.CreateEmailAlertAsync("Visiting restrictions at the Horton", sites: ["horton"], kind: "VisitingRestrictions");
+        await _api.WaitUntilDeliveredAsync(visiting, sent: 2);
+        Assert.Equal(["everything@example.com", "horton@example.com"], _smtp.RecipientsOf(visiting).Order());
+
+        var masks = await _api.CreateEmailAlertAsync("Face coverings everywhere", kind: "FaceCoverings");
+        await _api.WaitUntilDeliveredAsync(masks, sent: 4);
+    }
+
+    [Fact]
+    public async Task Five_thousand_imported_subscribers_each_get_the_alert_once()
+    {
+        var imported = await _api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 5000).Select(i => $"person{i}@example.com,,,")));
+        Assert.Equal(5000, imported.GetProperty("imported").GetInt32());
+
+        var alert = await _api.CreateEmailAlertAsync("Visiting restrictions across the trust", kind: "VisitingRestrictions");
+        await _api.WaitUntilDeliveredAsync(alert, sent: 5000, TimeSpan.FromMinutes(3));
+
+        var recipients = _smtp.RecipientsOf(alert);
+        Assert.Equal(5000, recipients.Count);
+        Assert.Equal(5000, recipients.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task One_click_unsubscribe_stops_later_mail()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(["leaving@example.com,,,", "staying@example.com,,,"]));
+        var first = await _api.CreateEmailAlertAsync("First alert");
+        await _api.WaitUntilDeliveredAsync(first, sent: 2);
+        var message = _smtp.About(first).Single(m => m.To.Mailboxes.Single().Address == "leaving@example.com");
+
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
+        var unsubscribe = new Uri(message.Headers["List-Unsubscribe"]!.Trim('<', '>'));
+        // What a mail client sends (RFC 8058): a POST with that body, no cookies, no page.
+        var oneClick = await _app.CreateClient().PostAsync(unsubscribe.PathAndQuery, Form(("List-Unsubscribe", "One-Click")));
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+
+        var second = await _api.CreateEmailAlertAsync("Second alert");
+        await _api.WaitUntilDeliveredAsync(second, sent: 1);
+        Assert.Equal(["staying@example.com"], _smtp.RecipientsOf(second));
+    }
+
+    [Fact]
+    public async Task Mail_server_down_at_the_start_then_back_loses_no_one()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 50).Select(i => $"patient{i}@example.com,,,")));
+        await _smtp.PauseAsync();
+
+        var alert = await _api.CreateEmailAlertAsync("Sent while the mail server is down");
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert), d => d.GetProperty("pending").GetInt32() == 50,
+            TimeSpan.FromSeconds(30), "the recipients pending while the server is down");
+
+        _smtp.Resume();
+        await _api.WaitUntilDeliveredAsync(alert, sent: 50, TimeSpan.FromMinutes(2));
+        Assert.Equal(50, _smtp.RecipientsOf(alert).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_refused_recipient_is_marked_failed_and_can_be_retried()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(["gone@example.com,,,", "here@example.com,,,"]));
+        _smtp.Refuse("gone@example.com");
+
+        var alert = await _api.CreateEmailAlertAsync("One address is refused");
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert),
+            d => d.GetProperty("sent").GetInt32() == 1 && d.GetProperty("failed").GetInt32() == 1 && d.GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(60), "one sent, one failed");
+
+        var retry = await _api.PostAsync($"/api/alerts/{alert}/deliveries/email/retry-failed", null);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert),
+            d => d.GetProperty("failed").GetInt32() == 1 && d.GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(60), "the retried recipient failed again");
+        Assert.Equal(["here@example.com"], _smtp.RecipientsOf(alert));
+    }
+
+    [Fact]
+    public async Task Script_and_markup_in_the_alert_arrive_inert()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(["reader@example.com,,,"]));
+        var created = await _api.CreateAlertAsync(new
+        {
+            headline = "<script>alert(1)</script> Visiting",
+            body = "Hello <img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**",
+            link = new { text = "<b onmouseover=alert(1)>More</b>", url = "https://www.ouh.nhs.uk/?q=<script>" },
+            channels = new[] { "email" },
+        });
+        var alert = created.GetProperty("id").GetGuid();
+        await _api.WaitUntilDeliveredAsync(alert, sent: 1);
+
+        // Shown as text (encoded), never as markup.
+        var html = _smtp.About(alert).Single().HtmlBody;
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b ", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; Visiting", html);
+        Assert.Contains("<strong>bold</strong>", html);
+    }
+
+    [Fact]
+    public async Task Import_and_stats_need_an_api_key_or_an_administrator()
+    {
+        var anonymous = await _app.CreateClient().PostAsync("/api/subscribers/import", new StringContent("email\n", System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        var badHeader = await _api.PostAsync("/api/subscribers/import", new StringContent("name,address\n", System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, badHeader.StatusCode);
+        Assert.Contains("email,phone,sites,topics", await badHeader.Content.ReadAsStringAsync());
+
+        await _api.ImportAsync(EmailTestCalls.Csv(["a@example.com,,horton,", "b@example.com,,,"]));
+        var admin = await SignInTests.SignedInClientAsync(_app);
+        var stats = await admin.GetStringAsync("/api/subscribers/stats");
+        using var json = System.Text.Json.JsonDocument.Parse(stats);
+        var email = json.RootElement.GetProperty("email");
+        Assert.Equal(2, email.GetProperty("active").GetInt32());
+        Assert.Equal(2, email.GetProperty("activeBySite").GetProperty("horton").GetInt32());
+        Assert.Equal(1, email.GetProperty("activeBySite").GetProperty("churchill").GetInt32());
+    }
+}
