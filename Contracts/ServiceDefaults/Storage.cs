@@ -153,19 +153,48 @@ internal sealed class DatabaseMigrator<TContext>(
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        try
+        if (db.Database.IsNpgsql())
+        {
+            await MigratePostgresAsync(db, cancellationToken);
+        }
+        else
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
-        {
-            // Another process created the database a moment before us; its schema is ours to add.
-            await db.Database.MigrateAsync(cancellationToken);
-        }
+
         logger.LogInformation("Database for {Context} is up to date", typeof(TContext).Name);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Replicas start together: one migrates at a time (a session-level advisory lock), the others
+    /// then find the schema up to date. Without it two processes race to create the same tables.
+    /// </summary>
+    private static async Task MigratePostgresAsync(TContext db, CancellationToken cancellationToken)
+    {
+        PostgresDatabase.EnsureExists(db.Database.GetConnectionString()!);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Any fixed number, the same in every process of the system.</summary>
+    private const long MigrationLockKey = 7_243_318_805;
 }
 
 /// <summary>Ready only while the component's database answers.</summary>

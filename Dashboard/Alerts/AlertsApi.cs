@@ -143,7 +143,7 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> WithdrawAlert(
-        Guid id, AlertsClient alerts, QueuedAlerts queue, HttpContext http, CancellationToken cancellationToken)
+        Guid id, AlertsClient alerts, QueuedAlerts queue, HttpContext http, CancellationToken cancellationToken, bool notifySubscribers = false)
     {
         if (await queue.FindAsync(id, cancellationToken) is not null)
         {
@@ -151,7 +151,8 @@ public static class AlertsApi
                 detail: "This alert is waiting for the Broadcaster; it can be withdrawn once the Broadcaster has it (usually within seconds of it coming back).");
         }
 
-        var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown");
+        // ?notifySubscribers=true: those already emailed get a short "withdrawn" note.
+        var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown", notifySubscribers);
         return await Answer(() => alerts.WithdrawAsync(command, cancellationToken), a => TypedResults.Ok(AlertResponse.From(a)));
     }
 

@@ -30,23 +30,23 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     }
 
     /// <summary>A Channels replica with a stable name (its own queue outlives a restart).</summary>
-    private Task<HostProcess> StartReplicaAsync(string name)
+    private Task<HostProcess> StartReplicaAsync(string name) => HostProcess.StartAsync("Channels", ReplicaEnvironment(name));
+
+    private Dictionary<string, string> ReplicaEnvironment(string name)
     {
         var environment = Engines();
         environment["Hosting__InstanceName"] = $"{name}-{_database}";
-        return HostProcess.StartAsync("Channels", environment);
+        return environment;
     }
 
     public async Task InitializeAsync()
     {
-        var broadcaster = HostProcess.StartAsync("Broadcaster", Engines());
-        var a = StartReplicaAsync("a");
-        var b = StartReplicaAsync("b");
         var staffOnly = Engines();
         staffOnly["Hosting__Embedded"] = "false";
-        var dashboard = HostProcess.StartAsync("Dashboard", staffOnly);
-        _processes.AddRange(await Task.WhenAll(broadcaster, a, b, dashboard));
-        (_broadcaster, _replicaA, _replicaB, _dashboard) = (await broadcaster, await a, await b, await dashboard);
+        var started = await HostProcess.StartAllAsync(
+            ("Broadcaster", Engines()), ("Channels", ReplicaEnvironment("a")), ("Channels", ReplicaEnvironment("b")), ("Dashboard", staffOnly));
+        _processes.AddRange(started);
+        (_broadcaster, _replicaA, _replicaB, _dashboard) = (started[0], started[1], started[2], started[3]);
     }
 
     public async Task DisposeAsync()

@@ -33,6 +33,45 @@ public sealed class HostProcess : IAsyncDisposable
     public static Task<HostProcess> StartDashboardAsync(string dataDirectory) =>
         StartAsync("Dashboard", new() { ["Storage__DataDirectory"] = dataDirectory });
 
+    /// <summary>
+    /// Starts several at once; if any fails to start, stops the others before rethrowing, so no
+    /// process outlives the test and consumes another test's messages from the shared broker.
+    /// </summary>
+    public static async Task<HostProcess[]> StartAllAsync(params (string Project, Dictionary<string, string> Environment)[] hosts)
+    {
+        var starting = hosts.Select(h => StartAsync(h.Project, h.Environment)).ToList();
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Every process a test started, killed if the test run itself ends first.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Process> Running = new();
+
+    static HostProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    };
+
     public static async Task<HostProcess> StartAsync(string project, Dictionary<string, string> environment)
     {
         var program = ProgramPath(project);
@@ -56,6 +95,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        Running[process.Id] = process;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
@@ -122,6 +162,7 @@ public sealed class HostProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        Running.TryRemove(_process.Id, out _);
         _process.Dispose();
     }
 

@@ -21,10 +21,7 @@ public sealed class SchedulerClusterTests
         await using var doomed = await HostProcess.StartAsync("Broadcaster", Engines());
         var staffOnly = Engines();
         staffOnly["Hosting__Embedded"] = "false";
-        var started = await Task.WhenAll(
-            HostProcess.StartAsync("Broadcaster", Engines()),
-            HostProcess.StartAsync("Channels", Engines()),
-            HostProcess.StartAsync("Dashboard", staffOnly));
+        var started = await HostProcess.StartAllAsync(("Broadcaster", Engines()), ("Channels", Engines()), ("Dashboard", staffOnly));
         await using var survivor = started[0];
         await using var channels = started[1];
         await using var dashboard = started[2];

@@ -29,6 +29,10 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
     [BindProperty]
     public bool Confirm { get; set; }
 
+    /// <summary>Send those already emailed a short note that the alert no longer applies.</summary>
+    [BindProperty]
+    public bool NotifySubscribers { get; set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         Queued = await queue.FindAsync(id, cancellationToken);
@@ -65,7 +69,7 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
 
         try
         {
-            var outcome = await alerts.WithdrawAsync(new WithdrawAlert(id, User.Identity?.Name ?? "unknown"), cancellationToken);
+            var outcome = await alerts.WithdrawAsync(new WithdrawAlert(id, User.Identity?.Name ?? "unknown", NotifySubscribers), cancellationToken);
             return outcome is AlertOutcome.NotFound ? NotFound() : Redirect($"/Alerts/Details/{id}");
         }
         catch (RequestTimeoutException)

@@ -208,4 +208,41 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         Assert.Equal(2, email.GetProperty("activeBySite").GetProperty("horton").GetInt32());
         Assert.Equal(1, email.GetProperty("activeBySite").GetProperty("churchill").GetInt32());
     }
+
+    [Fact]
+    public async Task Withdrawn_with_notification_those_already_emailed_get_a_short_note()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(["told@example.com,,,"]));
+        var alert = await _api.CreateEmailAlertAsync("Clinic moved to the Churchill");
+        await _api.WaitUntilDeliveredAsync(alert, sent: 1);
+
+        var withdrawn = await _api.PostAsync($"/api/alerts/{alert}/withdraw?notifySubscribers=true", null);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+
+        await Poll.UntilAsync(() => Task.FromResult(_smtp.About(alert).Count == 2), TimeSpan.FromSeconds(30), "the withdrawal note");
+        var note = _smtp.About(alert).Single(m => m.Subject?.StartsWith("Withdrawn:", StringComparison.Ordinal) == true);
+        Assert.Equal("told@example.com", note.To.Mailboxes.Single().Address);
+        Assert.Contains("no longer applies", note.TextBody);
+    }
+
+    [Fact]
+    public async Task Withdrawn_while_the_mail_server_is_down_nothing_more_is_sent()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 300).Select(i => $"patient{i}@example.com,,,")));
+        await _smtp.PauseAsync();
+        var alert = await _api.CreateEmailAlertAsync("Withdrawn before it could be sent");
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert), d => d.GetProperty("pending").GetInt32() == 300,
+            TimeSpan.FromSeconds(30), "the recipients waiting for the mail server");
+
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/api/alerts/{alert}/withdraw", null)).StatusCode);
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert), d => d.GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(30), "the waiting batches cancelled");
+
+        // A control alert proves the server is back and batches flow: the withdrawn one stays unsent.
+        _smtp.Resume();
+        var control = await _api.CreateEmailAlertAsync("Sent after the server is back");
+        await _api.WaitUntilDeliveredAsync(control, sent: 300, TimeSpan.FromMinutes(2));
+        Assert.Empty(_smtp.About(alert));
+        Assert.Equal(0, (await _api.EmailDeliveryAsync(alert)).GetProperty("sent").GetInt32());
+    }
 }
