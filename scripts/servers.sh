@@ -56,12 +56,19 @@ start_postgres() {
   local version
   version=$(ls /usr/lib/postgresql | sort -n | tail -1)
   pg_lsclusters -h | grep -q "^$version main" || as_root pg_createcluster "$version" main >/dev/null
+  # The distributed tests run several processes at once, each with EF, Quartz and Hangfire pools:
+  # the default 100 connections is too few (a full server answers "too many clients").
+  as_root pg_conftool "$version" main set max_connections 300
   as_root pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
   local tries=0
   until as_root su postgres -c "pg_isready -q -h 127.0.0.1"; do
     tries=$((tries + 1)); [ $tries -lt 60 ] || { echo "PostgreSQL did not start" >&2; exit 1; }
     sleep 0.5
   done
+  if [ "$(as_root su postgres -c "psql -qtAc 'SHOW max_connections'")" != 300 ]; then
+    as_root pg_ctlcluster "$version" main restart
+    until as_root su postgres -c "pg_isready -q -h 127.0.0.1"; do sleep 0.5; done
+  fi
   as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='alerts'\"" | grep -q 1 \
     || as_root su postgres -c "psql -qc \"CREATE ROLE alerts LOGIN SUPERUSER PASSWORD 'alerts'\""
 }
