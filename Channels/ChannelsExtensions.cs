@@ -31,6 +31,7 @@ public static class ChannelsExtensions
         services.AddSubscriptions(builder.Configuration);
         // The public subscription pages (Pages/Subscriptions); the embedded Dashboard maps them with its own.
         services.AddRazorPages();
+        services.AddSubscribeRateLimit();
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))

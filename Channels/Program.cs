@@ -19,6 +19,7 @@ public static class ChannelsProgram
         app.UseRouting();
         app.UseCors();
         app.UseAntiforgery();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapChannels();
         app.MapRazorPages();

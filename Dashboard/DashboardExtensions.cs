@@ -35,6 +35,8 @@ public static class DashboardExtensions
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
         });
         services.AddProblemDetails();
+        // Policies come from the components (Channels: the subscribe form).
+        services.AddRateLimiter(_ => { });
         services.AddCors();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddScoped<AlertsClient>();
@@ -74,6 +76,7 @@ public static class DashboardExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
         return app;
     }
 

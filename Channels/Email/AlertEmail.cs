@@ -101,7 +101,7 @@ public sealed class AlertEmail
             .AppendLine($"Manage your alerts: {ManageMark}")
             .AppendLine($"Unsubscribe: {UnsubscribeMark}");
 
-        return new AlertEmail(alert, settings, subject, html, text.ToString());
+        return new AlertEmail(alert, settings, subject, EmailText.ShortLines(html), EmailText.ShortLines(text.ToString()));
     }
 
     /// <summary>The message for one person: only the links differ.</summary>
@@ -179,6 +179,34 @@ internal static class EmailText
         var local = TimeZoneInfo.ConvertTime(instant, UkTime);
         var hour = local.Hour % 12 == 0 ? 12 : local.Hour % 12;
         return string.Create(CultureInfo.InvariantCulture, $"{local:dddd d MMMM yyyy}, {hour}:{local:mm}{(local.Hour < 12 ? "am" : "pm")}");
+    }
+
+    /// <summary>
+    /// Breaks lines longer than SMTP allows (998) at a space. With short lines and plain text a
+    /// part needs no transfer encoding (7bit, or 8bit where the server offers 8BITMIME), so
+    /// MailKit writes the bytes as they are instead of re-encoding every message.
+    /// </summary>
+    public static string ShortLines(string value, int max = 900)
+    {
+        if (value.Split('\n').All(line => line.Length <= max))
+        {
+            return value;
+        }
+
+        var result = new StringBuilder(value.Length + 64);
+        foreach (var line in value.Split('\n'))
+        {
+            var rest = line;
+            while (rest.Length > max && rest.LastIndexOf(' ', max) is > 0 and var cut)
+            {
+                result.Append(rest, 0, cut).Append('\n');
+                rest = rest[(cut + 1)..];
+            }
+
+            result.Append(rest).Append('\n');
+        }
+
+        return result.ToString(0, result.Length - 1);
     }
 
     public static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));

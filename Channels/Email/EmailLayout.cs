@@ -21,7 +21,7 @@ internal static class EmailLayout
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(E(title)).Append("</title></head>")
+            .Append("<title>\n").Append(E(title)).Append("</title></head>\n")
             .Append("<body style=\"margin:0;padding:0;background:#f0f4f5;").Append(Font).Append("color:#212b32;\">")
             .Append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f0f4f5;\"><tr><td align=\"center\" style=\"padding:16px;\">")
             .Append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:600px;background:#ffffff;\">")
@@ -29,24 +29,24 @@ internal static class EmailLayout
             .Append("<span style=\"background:#ffffff;color:#005eb8;padding:0 6px;margin-right:8px;\">NHS</span>Hospital alerts</td></tr>")
             .Append("<tr><td style=\"padding:24px;font-size:16px;line-height:1.5;\">")
             .Append("<p style=\"margin:0 0 12px;\"><strong style=\"display:inline-block;padding:2px 8px;").Append(labelColours).Append("\">")
-            .Append(E(label)).Append("</strong></p>")
-            .Append("<h1 style=\"font-size:24px;line-height:1.3;margin:0 0 16px;color:#212b32;\">").Append(E(headline)).Append("</h1>")
+            .Append(E(label)).Append("</strong></p>\n")
+            .Append("<h1 style=\"font-size:24px;line-height:1.3;margin:0 0 16px;color:#212b32;\">").Append(E(headline)).Append("</h1>\n")
             .Append(bodyHtml);
         foreach (var (name, value) in facts)
         {
-            html.Append("<p style=\"margin:8px 0;\"><strong>").Append(E(name)).Append(":</strong> ").Append(E(value)).Append("</p>");
+            html.Append("<p style=\"margin:8px 0;\"><strong>").Append(E(name)).Append(":</strong> ").Append(E(value)).Append("</p>\n");
         }
 
         if (link is { } l)
         {
             html.Append("<p style=\"margin:16px 0;\"><a href=\"").Append(E(l.Url)).Append("\" style=\"color:#005eb8;font-weight:bold;\">")
-                .Append(E(l.Text)).Append("</a></p>");
+                .Append(E(l.Text)).Append("</a></p>\n");
         }
 
         return html
             .Append("</td></tr><tr><td style=\"padding:16px 24px;border-top:4px solid #005eb8;font-size:14px;color:#4c6272;\">")
             .Append(footer)
-            .Append("</td></tr></table></td></tr></table></body></html>")
+            .Append("</td></tr></table></td></tr></table></body></html>\n")
             .ToString();
     }
 

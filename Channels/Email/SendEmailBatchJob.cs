@@ -70,7 +70,8 @@ public sealed class SendEmailBatchJob(
                 }
 
                 var token = SubscriberTokens.ManageToken(recipient.SubscriberId, key);
-                var message = email.For(recipient.Address,
+                // Disposed at once: MimeKit's parts have finalizers, and 100,000 of them left to the GC cost more than building them.
+                using var message = email.For(recipient.Address,
                     options.Value.Link($"subscriptions/manage?token={token}"),
                     options.Value.Link($"unsubscribe?token={token}"),
                     time.GetUtcNow());

@@ -19,7 +19,7 @@ public sealed class ConfirmationEmailJob(
         }
 
         var settings = new AlertEmailSettings(options.Value.From, options.Value.FromName, AlertEmailCache.MessageIdDomain(options.Value.From));
-        var message = SubscriptionEmail.Confirmation(subscriber.Address, options.Value.Link($"subscribe/confirm?token={token}"), settings, time.GetUtcNow());
+        using var message = SubscriptionEmail.Confirmation(subscriber.Address, options.Value.Link($"subscribe/confirm?token={token}"), settings, time.GetUtcNow());
         await using var session = await transport.OpenAsync(cancellationToken);
         await session.SendAsync(message, cancellationToken);
         logger.LogInformation("Confirmation email sent to subscriber {SubscriberId}", subscriberId);

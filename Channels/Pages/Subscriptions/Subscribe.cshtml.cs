@@ -1,5 +1,7 @@
 using AlertBroadcaster.ServiceDefaults;
+using AlertBroadcaster.Channels.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -7,6 +9,7 @@ namespace AlertBroadcaster.Channels.Pages.Subscriptions;
 
 /// <summary>Step one of the double opt-in: the address and choices, then a confirmation link by email.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(SubscribeRateLimit.Policy)]
 public sealed class SubscribeModel(Channels.Subscriptions.Subscriptions subscriptions, SiteCatalog sites) : PageModel
 {
     [BindProperty]

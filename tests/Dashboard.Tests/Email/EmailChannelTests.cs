@@ -245,4 +245,25 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         Assert.Empty(_smtp.About(alert));
         Assert.Equal(0, (await _api.EmailDeliveryAsync(alert)).GetProperty("sent").GetInt32());
     }
+
+    [Fact]
+    public async Task Repeated_subscribe_requests_from_one_connection_are_limited_with_a_clear_page()
+    {
+        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        var form = await browser.GetStringAsync("/subscribe");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        HttpResponseMessage response;
+        var attempts = 0;
+        do
+        {
+            attempts++;
+            response = await browser.PostAsync("/subscribe", Form(("Email", $"someone{attempts}@example.com"), ("__RequestVerificationToken", token)));
+        }
+        while (response.StatusCode == HttpStatusCode.OK && attempts < 20);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(6, attempts);
+        Assert.Contains("try again in 15 minutes", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/subscribe")).StatusCode);
+    }
 }
