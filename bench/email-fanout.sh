@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 count=${1:-100000}
 parallelism=${2:-4}
 # The size of the alert below as sent (headers + text + HTML), measured from a received copy.
-message_bytes=6200
+message_bytes=3200
 PATH=$PATH:/usr/sbin
 
 if ! command -v smtp-sink >/dev/null; then
@@ -31,10 +31,11 @@ now() { date +%s.%N; }
 
 sink 2526
 api=http://127.0.0.1:5290
-Storage__DataDirectory="$work/data" Email__Smtp__Host=127.0.0.1 Email__Smtp__Port=2526 Email__Smtp__UseTls=false \
+env Storage__DataDirectory="$work/data" Email__Smtp__Host=127.0.0.1 Email__Smtp__Port=2526 Email__Smtp__UseTls=false \
   Email__Parallelism="$parallelism" Email__BatchSize=500 Email__PublicBaseUrl=https://alerts.example.nhs.uk \
   Api__Keys__0=bench-key Admin__Password=bench-password-1234 Logging__LogLevel__Default=Warning \
-  dotnet Dashboard/bin/Release/net10.0/AlertBroadcaster.Dashboard.dll --urls "$api" >"$work/dashboard.log" 2>&1 &
+  Logging__LogLevel__AlertBroadcaster.Channels.Email=Information Logging__Console__TimestampFormat='HH:mm:ss.fff ' \
+  dotnet Dashboard/bin/Release/net10.0/AlertBroadcaster.Dashboard.dll --urls "$api" >/tmp/bench-email-dashboard.log 2>&1 &
 dashboard=$!
 pids+=($dashboard)
 until curl -fs -o /dev/null "$api/health/ready"; do sleep 0.2; done

@@ -101,6 +101,7 @@ public sealed class SendEmailBatchJob(
             await ledger.PublishProgressAsync(send.AlertId, AlertChannel.Email, CancellationToken.None);
         }
 
+        logger.LogInformation("Batch {From}-{To} of send {SendId}: {Sent} sent", fromDeliveryId, toDeliveryId, sendId, sentCount);
         if (await ledger.IsStoppedAsync(sendId, cancellationToken))
         {
             await MarkAsync(await Pending(sendId, fromDeliveryId, toDeliveryId).Select(d => d.Id).ToListAsync(cancellationToken), DeliveryStatus.Cancelled, cancellationToken);
