@@ -75,19 +75,8 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Email_fan_out_shared_by_both_replicas_reaches_each_subscriber_once()
-    {
-        var api = _dashboard.CreateApiClient();
-        var imported = await api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 1000).Select(i => $"patient{i}@example.com,,,")));
-        Assert.Equal(1000, imported.GetProperty("imported").GetInt32());
-
-        var alert = await api.CreateEmailAlertAsync("Visiting restrictions across the trust", kind: "VisitingRestrictions");
-        await api.WaitUntilDeliveredAsync(alert, sent: 1000, TimeSpan.FromMinutes(2));
-
-        var recipients = _smtp.RecipientsOf(alert);
-        Assert.Equal(1000, recipients.Count);
-        Assert.Equal(1000, recipients.Distinct().Count());
-    }
+    public Task Email_fan_out_shared_by_both_replicas_reaches_each_subscriber_once() =>
+        _dashboard.CreateApiClient().SendToManyAndCheckEachGotItOnceAsync(_smtp, 1000, TimeSpan.FromMinutes(2));
 
     [Fact]
     public async Task Expiry_reaches_both_replicas()

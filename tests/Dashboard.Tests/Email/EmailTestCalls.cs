@@ -45,6 +45,23 @@ public static partial class EmailTestCalls
             d => d.GetProperty("sent").GetInt32() == sent && d.GetProperty("pending").GetInt32() == 0,
             deadline ?? TimeSpan.FromSeconds(60), $"{sent} emails sent for alert {alertId}");
 
+    /// <summary>
+    /// Imports <paramref name="count"/> subscribers, sends them one alert, and checks that each of
+    /// them received it exactly once (the ledger says all sent; the server saw each address once).
+    /// </summary>
+    public static async Task SendToManyAndCheckEachGotItOnceAsync(this HttpClient api, TestSmtpServer smtp, int count, TimeSpan deadline)
+    {
+        var imported = await api.ImportAsync(Csv(Enumerable.Range(1, count).Select(i => $"patient{i}@example.com,,,")));
+        Assert.Equal(count, imported.GetProperty("imported").GetInt32());
+
+        var alert = await api.CreateEmailAlertAsync("Visiting restrictions across the trust", kind: "VisitingRestrictions");
+        await api.WaitUntilDeliveredAsync(alert, sent: count, deadline);
+
+        var recipients = smtp.RecipientsOf(alert);
+        Assert.Equal(count, recipients.Count);
+        Assert.Equal(count, recipients.Distinct().Count());
+    }
+
     /// <summary>The first link in the plain-text part that starts with <paramref name="prefix"/>, as a path and query.</summary>
     public static string LinkIn(MimeMessage message, string prefix) =>
         Url().Matches(message.TextBody ?? "").Select(m => new Uri(m.Value)).First(u => u.AbsolutePath.StartsWith(prefix, StringComparison.Ordinal)).PathAndQuery;
