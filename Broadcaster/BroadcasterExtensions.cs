@@ -27,6 +27,7 @@ public static class BroadcasterExtensions
         services.AddComponentDatabase<AlertsDbContext, PostgresAlertsDbContext>(builder.Configuration, PostgresAlertsDbContext.Schema);
 
         services.AddScoped<AlertLifecycle>();
+        services.AddSmsText(builder.Configuration);
         services.TryAddSingleton<AlertValidator>();
         services.AddSingleton<AlertScheduler>();
         services.AddSingleton<WakeUpSignal<OutboxDispatcher>>();

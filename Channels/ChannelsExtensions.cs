@@ -2,6 +2,7 @@ using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Channels.Jobs;
+using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.ServiceDefaults;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Channels;
 
@@ -27,11 +29,15 @@ public static class ChannelsExtensions
 
         services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
         services.AddDeliveryJobServer(builder.Configuration);
+        services.AddScoped<DeliveryLedger>();
+        services.AddScoped<AlertSends>();
+        services.AddScoped<FanOutJob>();
         services.AddEmail(builder.Configuration);
+        services.AddSms(builder.Configuration);
         services.AddSubscriptions(builder.Configuration);
         // The public subscription pages (Pages/Subscriptions); the embedded Dashboard maps them with its own.
         services.AddRazorPages();
-        services.AddSubscribeRateLimit();
+        services.AddSubscribeRateLimit(builder.Configuration);
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))
@@ -53,13 +59,14 @@ public static class ChannelsExtensions
     {
         bus.AddConsumer<BannerEventsConsumer, BannerEventsConsumerDefinition>();
         bus.AddConsumer<EmailAlertsConsumer, EmailAlertsConsumerDefinition>();
+        bus.AddConsumer<SmsAlertsConsumer, SmsAlertsConsumerDefinition>();
         bus.AddConsumer<StaffRequestsConsumer>();
         return bus;
     }
 
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi();
+        endpoints.MapBannerApi().MapSmsWebhooks();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>
@@ -90,12 +97,46 @@ public static class ChannelsExtensions
         }
 
         services.AddSingleton<AlertEmailCache>();
-        services.AddScoped<DeliveryLedger>();
-        services.AddScoped<EmailAlerts>();
-        services.AddScoped<FanOutEmailJob>();
         services.AddScoped<SendEmailBatchJob>();
         return services;
     }
+
+    private static IServiceCollection AddSms(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSmsText(configuration);
+        services.AddOptions<SmsOptions>()
+            .Bind(configuration.GetSection(SmsOptions.Section))
+            .PostConfigure<IOptions<EmailOptions>>((sms, email) => sms.PublicBaseUrl ??= email.Value.PublicBaseUrl)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Fallback != o.Provider, "Sms:Fallback must name a different provider from Sms:Provider.")
+            .Validate(o => !Uses(o, SmsProviderName.Twilio) || (!string.IsNullOrEmpty(o.Twilio.AccountSid) && !string.IsNullOrEmpty(o.Twilio.AuthToken)
+                && (!string.IsNullOrEmpty(o.Twilio.From) || !string.IsNullOrEmpty(o.Twilio.MessagingServiceSid))),
+                "Twilio needs Sms:Twilio:AccountSid, Sms:Twilio:AuthToken and Sms:Twilio:From (or Sms:Twilio:MessagingServiceSid).")
+            .Validate(o => !Uses(o, SmsProviderName.Notify) || (o.Notify.ApiKey is { Length: >= 74 } && !string.IsNullOrEmpty(o.Notify.TemplateId)),
+                "GOV.UK Notify needs Sms:Notify:ApiKey (the whole key as Notify shows it) and Sms:Notify:TemplateId.")
+            .ValidateOnStart();
+        services.AddSingleton<ISmsProvider, LogSmsProvider>();
+        // No HTTP-level retries: every request to a provider must take a slot of the shared rate first.
+        // The providers live as long as the process (SmsSender holds them), so connections are
+        // recycled by the handler itself rather than by the client factory.
+        services.AddHttpClient<TwilioSmsProvider>(ConfigureProviderClient).ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<NotifySmsProvider>(ConfigureProviderClient).ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<TwilioSmsProvider>());
+        services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<NotifySmsProvider>());
+        services.AddSingleton<SmsRateLimiter>();
+        services.AddSingleton<SmsSender>();
+        services.AddSingleton<DeliveryProgressThrottle>();
+        services.AddScoped<SmsReceipts>();
+        services.AddScoped<SmsSubscriptions>();
+        services.AddScoped<SendSmsBatchJob>();
+        return services;
+    }
+
+    private static void ConfigureProviderClient(HttpClient http) => http.Timeout = TimeSpan.FromSeconds(30);
+
+    private static HttpMessageHandler ProviderHandler() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    private static bool Uses(SmsOptions options, SmsProviderName provider) => options.Provider == provider || options.Fallback == provider;
 
     private static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration)
     {

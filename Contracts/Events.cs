@@ -31,6 +31,8 @@ public sealed record AlertWithdrawn(Guid AlertId, int Revision, bool NotifySubsc
 
 /// <summary>
 /// Delivery counts for one alert revision on one channel. Published by Channels as batches
-/// complete; consumed by the Dashboard.
+/// complete and receipts arrive; consumed by the Dashboard. <paramref name="Sent"/> counts every
+/// message the server or provider took, <paramref name="Delivered"/> (SMS) those whose receipt says
+/// they reached the phone.
 /// </summary>
-public sealed record DeliveryProgress(Guid AlertId, int Revision, AlertChannel Channel, int Sent, int Failed, int Pending, DateTimeOffset OccurredAt);
+public sealed record DeliveryProgress(Guid AlertId, int Revision, AlertChannel Channel, int Sent, int Failed, int Pending, DateTimeOffset OccurredAt, int Delivered = 0);

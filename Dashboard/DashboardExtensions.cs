@@ -19,6 +19,7 @@ public static class DashboardExtensions
         var services = builder.Services;
         services.AddSiteCatalog(builder.Configuration);
         // The API and the pages validate before sending, for an immediate answer.
+        services.AddSmsText(builder.Configuration);
         services.TryAddSingleton<AlertValidator>();
 
         services.AddComponentDatabase<DashboardDbContext, PostgresDashboardDbContext>(builder.Configuration, PostgresDashboardDbContext.Schema);

@@ -1,5 +1,6 @@
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Broadcaster.Lifecycle;
 
@@ -8,7 +9,7 @@ namespace AlertBroadcaster.Broadcaster.Lifecycle;
 /// consumers and, for an immediate answer, by the Dashboard's API and pages. Error keys are the
 /// JSON field names of the public contract.
 /// </summary>
-public sealed class AlertValidator(SiteCatalog sites, TimeProvider time)
+public sealed class AlertValidator(SiteCatalog sites, TimeProvider time, IOptions<SmsTextOptions> sms)
 {
     public const int HeadlineMaxLength = 120;
     public const int BodyMaxLength = 2000;
@@ -78,6 +79,19 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time)
         if (content.SmsText is { Length: > SmsTextMaxLength })
         {
             Add("smsText", $"SMS text must be {SmsTextMaxLength} characters or fewer.");
+        }
+
+        else if (content.Channels?.Contains(AlertChannel.Sms) == true && !string.IsNullOrWhiteSpace(content.Headline) && !errors.ContainsKey("headline"))
+        {
+            // Counted as sent: the SMS text (or headline) with the opt-out hint; every part is billed.
+            var size = SmsSegments.Measure(SmsText.Compose(content, sms.Value));
+            if (size.Segments > sms.Value.MaxSegments)
+            {
+                var field = string.IsNullOrWhiteSpace(content.SmsText) ? "headline" : "smsText";
+                Add("smsText", $"The text message would be {size.Describe()}, with the opt-out hint; the limit is {sms.Value.MaxSegments}. "
+                    + (field == "headline" ? "Write a shorter SMS text." : "Shorten the SMS text.")
+                    + (size.Encoding == SmsEncoding.Ucs2 ? " Curly quotes, emoji and some accented letters make every part shorter." : ""));
+            }
         }
 
         if (content.Channels is null || content.Channels.Count == 0)

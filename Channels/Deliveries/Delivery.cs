@@ -68,13 +68,29 @@ public sealed class Delivery
     public string? Error { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The provider that took an SMS (the fallback's name when it was used) and its id, which receipts name.</summary>
+    public string? Provider { get; set; }
+
+    public string? ProviderMessageId { get; set; }
+
+    /// <summary>
+    /// Which run of a batch job is sending this row, and until when. Hangfire may start a second run
+    /// of a job it thinks abandoned while the first is still waiting out a provider's outage; a row
+    /// claimed by a live run is left to it, so nobody gets a text twice.
+    /// </summary>
+    public Guid? ClaimedBy { get; set; }
+
+    public DateTimeOffset? ClaimedUntil { get; set; }
 }
 
 public enum DeliveryStatus
 {
     Pending,
     Sent,
-    /// <summary>Refused permanently (say a 5xx for that address); retried only when staff ask.</summary>
+    /// <summary>An SMS the provider's receipt says reached the phone.</summary>
+    Delivered,
+    /// <summary>Refused permanently (a 5xx for that address, a failed SMS receipt); retried only when staff ask.</summary>
     Failed,
     /// <summary>Not sent: the alert was withdrawn or expired first, or the person unsubscribed.</summary>
     Cancelled,

@@ -104,7 +104,7 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
             .Select(g => new { Status = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
         int Of(DeliveryStatus status) => byStatus.FirstOrDefault(s => s.Status == status)?.Count ?? 0;
-        return new DeliveryCounts(Of(DeliveryStatus.Sent), Of(DeliveryStatus.Failed), Of(DeliveryStatus.Pending));
+        return new DeliveryCounts(Of(DeliveryStatus.Sent) + Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Failed), Of(DeliveryStatus.Pending));
     }
 
     /// <summary>Tells the Dashboard where the alert's deliveries on this channel stand.</summary>
@@ -112,8 +112,10 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
     {
         var counts = await CountAsync(alertId, channel, cancellationToken);
         var revision = await db.Sends.Where(s => s.AlertId == alertId && s.Channel == channel).MaxAsync(s => (int?)s.Revision, cancellationToken) ?? 0;
-        await publish.Publish(new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow()), cancellationToken);
+        await publish.Publish(new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow(), counts.Delivered), cancellationToken);
     }
 }
 
-public sealed record DeliveryCounts(int Sent, int Failed, int Pending);
+/// <param name="Sent">Taken by the server or provider, <paramref name="Delivered"/> included.</param>
+/// <param name="Delivered">SMS only: the provider's receipt says it reached the phone.</param>
+public sealed record DeliveryCounts(int Sent, int Delivered, int Failed, int Pending);

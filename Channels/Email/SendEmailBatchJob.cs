@@ -171,5 +171,6 @@ public sealed class AlertEmailCache(IOptions<EmailOptions> options, SiteCatalog 
 public static class DeliveryQueues
 {
     public const string Email = "email";
+    public const string Sms = "sms";
     public const string Default = "default";
 }

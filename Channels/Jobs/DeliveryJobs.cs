@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.ServiceDefaults;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -78,6 +79,14 @@ public static class DeliveryJobs
             o.ServerName = $"{name}-email";
             o.Queues = [DeliveryQueues.Email];
             o.WorkerCount = configuration.GetValue($"{EmailOptions.Section}:Parallelism", 4);
+            o.ShutdownTimeout = shutdown;
+        });
+        // SMS batches spend most of their time waiting for the shared rate: they must not hold up the rest.
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = $"{name}-sms";
+            o.Queues = [DeliveryQueues.Sms];
+            o.WorkerCount = configuration.GetValue($"{SmsOptions.Section}:Parallelism", 2);
             o.ShutdownTimeout = shutdown;
         });
         return services;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
@@ -34,6 +35,12 @@ public class ChannelsDbContext : DbContext
     public DbSet<Delivery> Deliveries => Set<Delivery>();
 
     public DbSet<EndedAlert> EndedAlerts => Set<EndedAlert>();
+
+    public DbSet<RateLimit> RateLimits => Set<RateLimit>();
+
+    public DbSet<SmsVerification> SmsVerifications => Set<SmsVerification>();
+
+    public DbSet<LoggedSms> LoggedSms => Set<LoggedSms>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseUtcTicksForInstants(this);
@@ -84,7 +91,25 @@ public class ChannelsDbContext : DbContext
             delivery.HasIndex(d => new { d.SendId, d.SubscriberId }).IsUnique();
             delivery.HasIndex(d => new { d.SendId, d.Status, d.Id });
             delivery.HasIndex(d => new { d.AlertId, d.Channel, d.Status });
+            delivery.Property(d => d.Provider).HasMaxLength(16);
+            delivery.Property(d => d.ProviderMessageId).HasMaxLength(64);
+            // Receipts find their delivery by the provider's id.
+            delivery.HasIndex(d => d.ProviderMessageId);
         });
+
+        modelBuilder.Entity<RateLimit>(limit =>
+        {
+            limit.HasKey(l => l.Name);
+            limit.Property(l => l.Name).HasMaxLength(32);
+        });
+        modelBuilder.Entity<SmsVerification>(verification =>
+        {
+            verification.Property(v => v.Number).HasMaxLength(20);
+            verification.HasIndex(v => new { v.Number, v.SentAt });
+            verification.HasIndex(v => v.SentAt);
+            verification.HasIndex(v => v.ReferenceHash).IsUnique();
+        });
+        modelBuilder.Entity<LoggedSms>().Property(l => l.To).HasMaxLength(20);
     }
 }
 

@@ -1,12 +1,11 @@
-using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Contracts;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Channels.Subscriptions;
 
 /// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, retry failed).</summary>
-public sealed class StaffRequestsConsumer(SubscriberImport import, EmailAlerts email, IOptions<EmailOptions> options) :
+public sealed class StaffRequestsConsumer(SubscriberImport import, AlertSends sends) :
     IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>
 {
     public async Task Consume(ConsumeContext<ImportSubscribers> context) =>
@@ -18,8 +17,8 @@ public sealed class StaffRequestsConsumer(SubscriberImport import, EmailAlerts e
     public async Task Consume(ConsumeContext<RetryFailedDeliveries> context)
     {
         var message = context.Message;
-        var retried = message.Channel == AlertChannel.Email
-            ? await email.RetryFailedAsync(message.AlertId, options.Value.BatchSize, context.CancellationToken)
+        var retried = message.Channel is AlertChannel.Email or AlertChannel.Sms
+            ? await sends.RetryFailedAsync(message.AlertId, message.Channel, context.CancellationToken)
             : 0;
         await context.RespondAsync(new FailedDeliveriesRetried(message.AlertId, message.Channel, retried));
     }

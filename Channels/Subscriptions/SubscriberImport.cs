@@ -1,7 +1,9 @@
+using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Channels.Subscriptions;
 
@@ -9,57 +11,83 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// Imports lists whose consent the trust already holds: new addresses become Active, known ones
 /// get the new preferences. Someone who unsubscribed is never re-subscribed by an import.
 /// </summary>
-public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscriptions, SiteCatalog sites, TimeProvider time)
+public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscriptions, SiteCatalog sites, IOptions<SmsOptions> sms, TimeProvider time)
 {
+    private readonly PhoneNumberRules _phones = new(sms.Value.AllowedRegions);
+
+    /// <summary>
+    /// A line may carry an email address, a mobile number or both (one subscription each). A line
+    /// with anything wrong is rejected whole, with the reason, so it can be fixed and imported again.
+    /// </summary>
     public async Task<SubscribersImported> ImportAsync(ImportSubscribers command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var rejected = new List<ImportRejection>();
-        var valid = new List<(SubscriberImportRow Row, string Address, List<string> Sites, List<AlertKind> Topics)>();
+        var valid = new List<(SubscriberImportRow Row, AlertChannel Channel, string Address, List<string> Sites, List<AlertKind> Topics)>();
         foreach (var row in command.Rows)
         {
-            if (string.IsNullOrWhiteSpace(row.Email))
+            var problems = new List<string>();
+            var addresses = new List<(AlertChannel, string)>();
+            if (string.IsNullOrWhiteSpace(row.Email) && string.IsNullOrWhiteSpace(row.Phone))
             {
-                rejected.Add(new(row.Line, string.IsNullOrWhiteSpace(row.Phone)
-                    ? "No email address."
-                    : "Phone numbers are not imported yet (the SMS channel is not switched on); add an email address."));
-                continue;
+                problems.Add("No email address or mobile number.");
             }
 
-            if (!Subscriptions.TryNormaliseEmail(row.Email, out var address, out _))
+            if (!string.IsNullOrWhiteSpace(row.Email))
             {
-                rejected.Add(new(row.Line, $"'{Shorten(row.Email)}' is not a valid email address."));
-                continue;
+                if (Subscriptions.TryNormaliseEmail(row.Email, out var address, out _))
+                {
+                    addresses.Add((AlertChannel.Email, address));
+                }
+                else
+                {
+                    problems.Add($"'{Shorten(row.Email)}' is not a valid email address.");
+                }
+            }
+
+            if (!string.IsNullOrWhiteSpace(row.Phone))
+            {
+                if (_phones.TryNormalise(row.Phone, out var number, out var reason))
+                {
+                    addresses.Add((AlertChannel.Sms, number));
+                }
+                else
+                {
+                    problems.Add($"'{Shorten(row.Phone)}': {reason}");
+                }
             }
 
             var (chosenSites, topics, errors) = subscriptions.ReadChoices(row.Sites.Split(';'), row.Topics.Split(';'));
-            if (errors.Count > 0)
+            problems.AddRange(errors);
+            if (problems.Count > 0)
             {
-                rejected.Add(new(row.Line, string.Join(" ", errors)));
+                rejected.Add(new(row.Line, string.Join(" ", problems)));
                 continue;
             }
 
-            valid.Add((row, address, chosenSites, topics));
+            valid.AddRange(addresses.Select(a => (row, a.Item1, a.Item2, chosenSites, topics)));
         }
 
-        var addresses = valid.Select(v => v.Address).Distinct().ToList();
-        var existing = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
-        foreach (var chunk in addresses.Chunk(500))
+        var existing = new Dictionary<(AlertChannel, string), Subscriber>();
+        foreach (var channel in valid.Select(v => v.Channel).Distinct())
         {
-            foreach (var subscriber in await db.Subscribers.Where(s => s.Channel == AlertChannel.Email && chunk.Contains(s.Address)).ToListAsync(cancellationToken))
+            foreach (var chunk in valid.Where(v => v.Channel == channel).Select(v => v.Address).Distinct().Chunk(500))
             {
-                existing[subscriber.Address] = subscriber;
+                foreach (var subscriber in await db.Subscribers.Where(s => s.Channel == channel && chunk.Contains(s.Address)).ToListAsync(cancellationToken))
+                {
+                    existing[(channel, subscriber.Address)] = subscriber;
+                }
             }
         }
 
         int imported = 0, updated = 0;
-        foreach (var (row, address, chosenSites, topics) in valid)
+        foreach (var (row, channel, address, chosenSites, topics) in valid)
         {
-            if (existing.TryGetValue(address, out var subscriber))
+            if (existing.TryGetValue((channel, address), out var subscriber))
             {
                 if (subscriber.Status == SubscriberStatus.Unsubscribed)
                 {
-                    rejected.Add(new(row.Line, $"{address} unsubscribed; an import never subscribes them again."));
+                    rejected.Add(new(row.Line, $"{(channel == AlertChannel.Sms ? "The mobile number" : address)} unsubscribed; an import never subscribes them again."));
                     continue;
                 }
 
@@ -72,7 +100,7 @@ public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscri
             {
                 subscriber = new Subscriber
                 {
-                    Channel = AlertChannel.Email,
+                    Channel = channel,
                     Address = address,
                     Status = SubscriberStatus.Active,
                     ConsentAt = now,
@@ -80,7 +108,7 @@ public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscri
                     CreatedAt = now,
                 };
                 db.Subscribers.Add(subscriber);
-                existing[address] = subscriber;
+                existing[(channel, address)] = subscriber;
                 imported++;
             }
 

@@ -16,6 +16,7 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// </summary>
 public sealed class SubscriberTokens(IServiceScopeFactory scopes, IOptions<SubscriptionOptions> options)
 {
+    private readonly SemaphoreSlim _loading = new(1, 1);
     private byte[]? _key;
 
     public static string NewConfirmationToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -51,6 +52,20 @@ public sealed class SubscriberTokens(IServiceScopeFactory scopes, IOptions<Subsc
             return _key = Encoding.UTF8.GetBytes(configured);
         }
 
+        // The batches of a fan-out all ask at once: one of them loads (or creates) the key.
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            return _key ??= await LoadOrCreateKeyAsync(cancellationToken);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private async Task<byte[]> LoadOrCreateKeyAsync(CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
         var stored = await db.Secrets.FindAsync([SubscriptionSecret.TokenKeyName], cancellationToken);
@@ -70,7 +85,7 @@ public sealed class SubscriberTokens(IServiceScopeFactory scopes, IOptions<Subsc
             stored = await db.Secrets.FindAsync([SubscriptionSecret.TokenKeyName], cancellationToken);
         }
 
-        return _key = Convert.FromBase64String(stored!.Value);
+        return Convert.FromBase64String(stored!.Value);
     }
 
     public static string ManageToken(long subscriberId, byte[] key)

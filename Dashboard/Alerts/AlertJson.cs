@@ -68,7 +68,7 @@ public sealed record AlertResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string[]>? Refusal { get; init; }
 
-    /// <summary>Per channel that sends to people (<c>email</c>, <c>sms</c>): <c>{sent, failed, pending}</c>.</summary>
+    /// <summary>Per channel that sends to people: <c>email: {sent, failed, pending}</c>, <c>sms: {sent, delivered, failed, pending}</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, DeliveryCountsResponse>? Delivery { get; init; }
 
@@ -90,5 +90,14 @@ public sealed record AlertResponse(
 /// <summary>The body of <c>GET /api/alerts</c>.</summary>
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Alerts);
 
-/// <summary>Where an alert's deliveries on one channel stand.</summary>
-public sealed record DeliveryCountsResponse(int Sent, int Failed, int Pending);
+/// <summary>
+/// Where an alert's deliveries on one channel stand. <c>sent</c> counts the messages the mail
+/// server or SMS provider took (less any whose receipt later said they failed);
+/// <c>delivered</c> (SMS only) those whose receipt says they reached the phone; <c>failed</c> those
+/// refused for good or reported undelivered.
+/// </summary>
+public sealed record DeliveryCountsResponse(
+    int Sent,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Delivered,
+    int Failed,
+    int Pending);

@@ -133,7 +133,9 @@ public static class AlertsApi
             {
                 Delivery = alert.Content.Channels.Where(c => c != AlertChannel.Banner).ToDictionary(
                     c => c.ToString().ToLowerInvariant(),
-                    c => counts.FirstOrDefault(d => d.Channel == c) is { } n ? new DeliveryCountsResponse(n.Sent, n.Failed, n.Pending) : new DeliveryCountsResponse(0, 0, 0)),
+                    c => counts.FirstOrDefault(d => d.Channel == c) is { } n
+                        ? new DeliveryCountsResponse(n.Sent, c == AlertChannel.Sms ? n.Delivered : null, n.Failed, n.Pending)
+                        : new DeliveryCountsResponse(0, c == AlertChannel.Sms ? 0 : null, 0, 0)),
             });
         }
         catch (RequestTimeoutException)

@@ -16,6 +16,9 @@ public sealed class DeliveryCount
 
     public int Sent { get; set; }
 
+    /// <summary>SMS: of <see cref="Sent"/>, those the provider's receipt says reached the phone.</summary>
+    public int Delivered { get; set; }
+
     public int Failed { get; set; }
 
     public int Pending { get; set; }
@@ -44,6 +47,7 @@ public sealed class DeliveryProgressConsumer(DashboardDbContext db) : IConsumer<
 
         row.Revision = progress.Revision;
         row.Sent = progress.Sent;
+        row.Delivered = progress.Delivered;
         row.Failed = progress.Failed;
         row.Pending = progress.Pending;
         row.CountedAtTicks = ticks;

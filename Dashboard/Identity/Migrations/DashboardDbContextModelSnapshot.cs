@@ -29,6 +29,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<long>("CountedAtTicks")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Delivered")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Failed")
                         .HasColumnType("INTEGER");
 

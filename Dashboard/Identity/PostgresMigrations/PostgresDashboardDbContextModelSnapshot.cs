@@ -35,6 +35,9 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                     b.Property<long>("CountedAtTicks")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Delivered")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Failed")
                         .HasColumnType("integer");
 

@@ -1,13 +1,14 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Broadcaster.Tests.Lifecycle;
 
 public sealed class AlertValidatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
-    private readonly AlertValidator _validator = new(new SiteCatalog(SiteCatalog.TrustSites), new FixedTime(Now));
+    private readonly AlertValidator _validator = new(new SiteCatalog(SiteCatalog.TrustSites), new FixedTime(Now), Options.Create(new SmsTextOptions()));
 
     private static AlertContent Valid() => new()
     {
@@ -101,6 +102,38 @@ public sealed class AlertValidatorTests
         Assert.Equal(TimeSpan.Zero, content.EffectiveFrom.Offset);
         Assert.Equal(london, content.EffectiveFrom);
         Assert.Equal(["horton"], content.Sites);
+    }
+
+    [Fact]
+    public void A_text_over_the_part_limit_is_refused_with_its_count()
+    {
+        // 3 parts of GSM-7 with the opt-out hint: 153 × 2 = 306 septets fit in 2.
+        var errors = _validator.Validate(Valid() with { Channels = [AlertChannel.Sms], SmsText = new string('a', 300) });
+        var message = Assert.Single(errors["smsText"]);
+        Assert.Contains("3 parts", message);
+        Assert.Contains("the limit is 2", message);
+    }
+
+    [Fact]
+    public void A_text_that_fits_two_parts_with_the_hint_is_accepted()
+    {
+        var hint = "\n" + new SmsTextOptions().OptOutHint;
+        var fits = new string('a', 306 - hint.Length);
+        Assert.Empty(_validator.Validate(Valid() with { Channels = [AlertChannel.Sms], SmsText = fits }));
+    }
+
+    [Fact]
+    public void Unicode_text_is_counted_in_shorter_parts()
+    {
+        // 182 units with the hint: two GSM parts would hold 306, but a curly quote makes it UCS-2 (67 a part).
+        var errors = _validator.Validate(Valid() with { Channels = [AlertChannel.Sms], SmsText = "Visitors’ " + new string('a', 140) });
+        Assert.Contains("Unicode", Assert.Single(errors["smsText"]));
+    }
+
+    [Fact]
+    public void Without_the_sms_channel_the_text_length_is_not_counted()
+    {
+        Assert.Empty(_validator.Validate(Valid() with { Channels = [AlertChannel.Banner], SmsText = new string('a', 900) }));
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

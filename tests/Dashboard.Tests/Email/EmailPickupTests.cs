@@ -32,7 +32,7 @@ public sealed class EmailPickupTests(DashboardApp app) : IClassFixture<Dashboard
         Assert.Equal("reader@example.com", message.To.Mailboxes.Single().Address);
         Assert.Contains("Face coverings in all our hospitals", message.Subject);
 
-        await Poll.UntilAsync(async () => (await staff.GetStringAsync(details)).Contains("<td>Email</td><td>1</td><td>0</td><td>0</td>"),
+        await Poll.UntilAsync(async () => (await staff.GetStringAsync(details)).Contains("<td>Email</td><td>1</td><td>&#x2013;</td><td>0</td><td>0</td>"),
             what: "the delivery counts on the details page");
     }
 }

@@ -1,29 +1,26 @@
-using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Contracts;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
-namespace AlertBroadcaster.Channels.Email;
+namespace AlertBroadcaster.Channels.Deliveries;
 
 /// <summary>
 /// Turns a send into batch jobs: reads the matching Active subscribers page by page (id order),
-/// writes a Pending ledger row for each, and enqueues one <see cref="SendEmailBatchJob"/> per page.
+/// writes a Pending ledger row for each, and enqueues one batch job of the send's channel per page.
 /// Its cursor is saved after each page, so a retried fan-out resumes where it stopped.
 /// </summary>
-public sealed class FanOutEmailJob(
-    ChannelsDbContext db, DeliveryLedger ledger, IBackgroundJobClient jobs, IOptions<EmailOptions> options, ILogger<FanOutEmailJob> logger)
+public sealed class FanOutJob(ChannelsDbContext db, DeliveryLedger ledger, AlertSends sends, ILogger<FanOutJob> logger)
 {
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800])]
     public async Task RunAsync(long sendId, CancellationToken cancellationToken)
     {
-        var batchSize = options.Value.BatchSize;
         var batches = 0;
         while (true)
         {
             var send = await db.Sends.SingleAsync(s => s.Id == sendId, cancellationToken);
+            var batchSize = sends.BatchSize(send.Channel);
             if (send.FanOutComplete || await ledger.IsStoppedAsync(sendId, cancellationToken))
             {
                 break;
@@ -51,7 +48,7 @@ public sealed class FanOutEmailJob(
             await db.SaveChangesAsync(cancellationToken);
             var range = await db.Deliveries.Where(d => d.SendId == sendId && page.Contains(d.SubscriberId))
                 .GroupBy(d => d.SendId).Select(g => new { From = g.Min(d => d.Id), To = g.Max(d => d.Id) }).SingleAsync(cancellationToken);
-            jobs.Enqueue<SendEmailBatchJob>(job => job.RunAsync(sendId, range.From, range.To, CancellationToken.None));
+            sends.EnqueueBatch(send.Channel, sendId, range.From, range.To);
             batches++;
 
             send.FanOutCursor = page[^1];
@@ -60,7 +57,8 @@ public sealed class FanOutEmailJob(
         }
 
         logger.LogInformation("Fan-out of send {SendId} enqueued {Batches} batches", sendId, batches);
-        await ledger.PublishProgressAsync((await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken)).AlertId, AlertChannel.Email, cancellationToken);
+        var done = await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken);
+        await ledger.PublishProgressAsync(done.AlertId, done.Channel, cancellationToken);
     }
 
     /// <summary>Who a send goes to: subscribers of the alert's sites and kind, or, for a withdrawal note, those already told.</summary>
@@ -70,7 +68,7 @@ public sealed class FanOutEmailJob(
         if (send.Purpose == SendPurpose.Withdrawal)
         {
             return active.Where(s => db.Deliveries.Any(d =>
-                d.AlertId == send.AlertId && d.Channel == send.Channel && d.SubscriberId == s.Id && d.Status == DeliveryStatus.Sent && d.SendId != send.Id));
+                d.AlertId == send.AlertId && d.Channel == send.Channel && d.SubscriberId == s.Id && (d.Status == DeliveryStatus.Sent || d.Status == DeliveryStatus.Delivered) && d.SendId != send.Id));
         }
 
         var content = send.Alert.Content;

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace AlertBroadcaster.Channels.Sms;
+
+/// <summary>
+/// A provider's delivery receipt → the delivery it names (by our reference, which the providers
+/// echo back) becomes Delivered or Failed. A receipt can arrive before the batch has written the
+/// row as Sent; it then settles the row itself, and the batch's later write (Pending → Sent only)
+/// leaves it alone.
+/// </summary>
+public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle progress, ILogger<SmsReceipts> logger)
+{
+    public async Task ApplyAsync(SmsProviderName provider, string? reference, string? providerMessageId, ReceiptStatus status, string? error, CancellationToken cancellationToken)
+    {
+        if (status == ReceiptStatus.InProgress || !long.TryParse(reference, out var deliveryId))
+        {
+            // "queued", "sent" and the like, or a verification code (its reference is not a delivery).
+            return;
+        }
+
+        var outcome = status == ReceiptStatus.Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Failed;
+        var row = db.Deliveries.Where(d => d.Id == deliveryId && d.Channel == AlertChannel.Sms
+            && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent)
+            && (d.ProviderMessageId == null || d.ProviderMessageId == providerMessageId));
+        var changed = await row.ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.Status, outcome)
+            .SetProperty(d => d.Provider, provider.ToString())
+            .SetProperty(d => d.ProviderMessageId, providerMessageId)
+            .SetProperty(d => d.Error, error), cancellationToken);
+        if (changed == 0)
+        {
+            logger.LogDebug("Receipt from {Provider} for delivery {Reference} changed nothing (already settled or unknown)", provider, reference);
+            return;
+        }
+
+        var alertId = await db.Deliveries.Where(d => d.Id == deliveryId).Select(d => d.AlertId).SingleAsync(cancellationToken);
+        progress.Request(alertId, AlertChannel.Sms);
+    }
+}
+
+public enum ReceiptStatus
+{
+    InProgress,
+    Delivered,
+    Failed,
+}
+
+/// <summary>
+/// Receipts come in by the hundred a second during a fan-out; counting the alert's deliveries for
+/// each would be wasteful. At most one progress report per alert per second, and always one after
+/// the last receipt.
+/// </summary>
+public sealed class DeliveryProgressThrottle(IServiceScopeFactory scopes, ILogger<DeliveryProgressThrottle> logger)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<(Guid, AlertChannel), byte> _scheduled = new();
+
+    public void Request(Guid alertId, AlertChannel channel)
+    {
+        if (_scheduled.TryAdd((alertId, channel), 0))
+        {
+            _ = PublishLaterAsync(alertId, channel);
+        }
+    }
+
+    private async Task PublishLaterAsync(Guid alertId, AlertChannel channel)
+    {
+        try
+        {
+            await Task.Delay(Interval);
+            _scheduled.TryRemove((alertId, channel), out _);
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DeliveryLedger>().PublishProgressAsync(alertId, channel, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The next receipt or batch reports again; nothing is lost but a moment of freshness.
+            logger.LogWarning(ex, "Could not report delivery progress for alert {AlertId}", alertId);
+        }
+    }
+}

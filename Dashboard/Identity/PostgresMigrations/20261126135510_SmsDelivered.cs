@@ -1,0 +1,31 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
+{
+    /// <inheritdoc />
+    public partial class SmsDelivered : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "Delivered",
+                schema: "dashboard",
+                table: "DeliveryCounts",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Delivered",
+                schema: "dashboard",
+                table: "DeliveryCounts");
+        }
+    }
+}
