@@ -116,11 +116,14 @@ public static class ChannelsExtensions
                 "GOV.UK Notify needs Sms:Notify:ApiKey (the whole key as Notify shows it) and Sms:Notify:TemplateId.")
             .ValidateOnStart();
         services.AddSingleton<ISmsProvider, LogSmsProvider>();
-        // No HTTP-level retries: every request to a provider must take a slot of the shared rate first.
+        // No HTTP-level retries: every request to a provider takes a slot of the shared rate, just before the wire.
         // The providers live as long as the process (SmsSender holds them), so connections are
         // recycled by the handler itself rather than by the client factory.
-        services.AddHttpClient<TwilioSmsProvider>(ConfigureProviderClient).ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.AddHttpClient<NotifySmsProvider>(ConfigureProviderClient).ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddTransient<SmsRateLimitHandler>();
+        services.AddHttpClient<TwilioSmsProvider>(ConfigureProviderClient).AddHttpMessageHandler<SmsRateLimitHandler>()
+            .ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<NotifySmsProvider>(ConfigureProviderClient).AddHttpMessageHandler<SmsRateLimitHandler>()
+            .ConfigurePrimaryHttpMessageHandler(ProviderHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<TwilioSmsProvider>());
         services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<NotifySmsProvider>());
         services.AddSingleton<SmsRateLimiter>();

@@ -21,6 +21,8 @@ public sealed class NotifySmsProvider(HttpClient http, IOptions<SmsOptions> opti
 
     public SmsProviderName Name => SmsProviderName.Notify;
 
+    public Task WarmUpAsync(CancellationToken cancellationToken) => SmsHttp.WarmUpAsync(http, options.Value.Notify.BaseUrl, cancellationToken);
+
     public async Task<SmsAccepted> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var notify = options.Value.Notify;

@@ -17,6 +17,12 @@ public interface ISmsProvider
     /// this number (invalid, blocked, opted out at the carrier).
     /// </summary>
     Task<SmsAccepted> SendAsync(SmsMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Readies the path to the provider (code compiled, a connection open) without sending
+    /// anything, so the first real requests leave when their rate slot says and not all at once.
+    /// </summary>
+    Task WarmUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -5,20 +5,20 @@ using Polly.CircuitBreaker;
 namespace AlertBroadcaster.Channels.Sms;
 
 /// <summary>
-/// Every text goes out through here: one shared rate slot per request (retries included, since the
-/// provider counts them too), the configured provider, and <c>Sms:Fallback</c> while the first
+/// Every text goes out through here: the configured provider (each request to it takes one shared
+/// rate slot, retries included, since the provider counts them too), and <c>Sms:Fallback</c> while the first
 /// provider's circuit is open. A message goes to the fallback only after the first provider
 /// answered "not taken" (429, 5xx, no connection), never after it took it, so nobody gets two copies.
 /// </summary>
 public sealed class SmsSender
 {
-    private readonly SmsRateLimiter _limiter;
     private readonly ILogger<SmsSender> _logger;
     private readonly List<(ISmsProvider Provider, ResiliencePipeline Breaker)> _providers = [];
+    private readonly SemaphoreSlim _warming = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SmsProviderName, bool> _warm = new();
 
-    public SmsSender(IEnumerable<ISmsProvider> providers, IOptions<SmsOptions> options, SmsRateLimiter limiter, ILogger<SmsSender> logger)
+    public SmsSender(IEnumerable<ISmsProvider> providers, IOptions<SmsOptions> options, ILogger<SmsSender> logger)
     {
-        _limiter = limiter;
         _logger = logger;
         var byName = providers.ToDictionary(p => p.Name);
         var names = new[] { options.Value.Provider, options.Value.Fallback ?? options.Value.Provider }.Distinct();
@@ -60,11 +60,8 @@ public sealed class SmsSender
             try
             {
                 // The slot is taken inside the breaker: a call the open circuit refuses costs none.
-                return await breaker.ExecuteAsync(static async (state, ct) =>
-                {
-                    await state.limiter.WaitForTurnAsync(ct);
-                    return await state.provider.SendAsync(state.message, ct);
-                }, (provider, message, limiter: _limiter), cancellationToken);
+                return await breaker.ExecuteAsync(static (state, ct) => new ValueTask<SmsAccepted>(state.sender.SendThroughAsync(state.provider, state.message, ct)),
+                    (provider, message, sender: this), cancellationToken);
             }
             catch (BrokenCircuitException ex)
             {
@@ -75,5 +72,39 @@ public sealed class SmsSender
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The provider (whose HTTP client waits for the rate slot, <see cref="SmsRateLimitHandler"/>). A process's first request to a provider goes alone, after
+    /// a warm-up GET: cold code and connections would make it, and any sent beside it, arrive late
+    /// and together, and a burst at the provider is what the shared rate is there to prevent.
+    /// </summary>
+    private async Task<SmsAccepted> SendThroughAsync(ISmsProvider provider, SmsMessage message, CancellationToken cancellationToken)
+    {
+        if (!_warm.ContainsKey(provider.Name))
+        {
+            await _warming.WaitAsync(cancellationToken);
+            try
+            {
+                if (!_warm.ContainsKey(provider.Name))
+                {
+                    await provider.WarmUpAsync(cancellationToken);
+                    try
+                    {
+                        return await provider.SendAsync(message, cancellationToken);
+                    }
+                    finally
+                    {
+                        _warm[provider.Name] = true;
+                    }
+                }
+            }
+            finally
+            {
+                _warming.Release();
+            }
+        }
+
+        return await provider.SendAsync(message, cancellationToken);
     }
 }

@@ -17,6 +17,8 @@ public sealed class TwilioSmsProvider(HttpClient http, IOptions<SmsOptions> opti
 
     public SmsProviderName Name => SmsProviderName.Twilio;
 
+    public Task WarmUpAsync(CancellationToken cancellationToken) => SmsHttp.WarmUpAsync(http, options.Value.Twilio.BaseUrl, cancellationToken);
+
     public async Task<SmsAccepted> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -65,6 +67,19 @@ internal static class SmsHttp
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SmsTemporaryException(provider, "no answer in time", inner: ex);
+        }
+    }
+
+    /// <summary>A GET of the API's root: whatever it answers, the connection and the code path are ready.</summary>
+    public static async Task WarmUpAsync(HttpClient http, string baseUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(baseUrl, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Down or unreachable: the real request will say so properly.
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AlertBroadcaster.Dashboard.Tests.Email;
+using AlertBroadcaster.Dashboard.Tests.Sms;
 using AlertBroadcaster.TestSupport;
 
 namespace AlertBroadcaster.Dashboard.Tests;
@@ -19,6 +20,7 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     private HostProcess _replicaB = null!;
     private readonly string _database = $"alerts_test_{Guid.NewGuid():N}";
     private readonly TestSmtpServer _smtp = TestSmtpServer.Start();
+    private FakeSmsProvider _sms = null!;
 
     private Dictionary<string, string> Engines()
     {
@@ -26,6 +28,12 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         environment["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(_database);
         environment["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString;
         environment["Email__BatchSize"] = "50";
+        foreach (var (key, value) in Sms.SmsTestCalls.TwilioSettings(_sms, perSecond: 20))
+        {
+            environment[key.Replace(":", "__")] = value;
+        }
+
+        environment["Sms__BatchSize"] = "25";
         return environment;
     }
 
@@ -41,6 +49,9 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Receipts would need a public address for the replicas; they have their own tests.
+        _sms = await FakeSmsProvider.StartAsync();
+        _sms.SendReceipts = false;
         var staffOnly = Engines();
         staffOnly["Hosting__Embedded"] = "false";
         var started = await HostProcess.StartAllAsync(
@@ -57,6 +68,7 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         }
 
         await _smtp.DisposeAsync();
+        await _sms.DisposeAsync();
     }
 
     [Fact]
@@ -72,6 +84,24 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
         await _replicaA.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
         await _replicaB.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
+    }
+
+    [Fact]
+    public async Task Two_replicas_together_never_exceed_the_shared_sms_rate_and_text_each_number_once()
+    {
+        var api = _dashboard.CreateApiClient();
+        var imported = await api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 300).Select(i => $",{Sms.SmsTestCalls.Mobile(i)},,")));
+        Assert.Equal(300, imported.GetProperty("imported").GetInt32());
+
+        var alert = await api.CreateSmsAlertAsync("Visiting suspended", smsText: "Visiting is suspended on all wards today.");
+        await api.WaitForSmsCountsAsync(alert, c => c.Count("sent") == 300 && c.Count("pending") == 0, "300 texts at 20 a second", TimeSpan.FromSeconds(120));
+
+        Assert.All(_sms.AcceptedPerNumber().Values, n => Assert.Equal(1, n));
+        Assert.Equal(300, _sms.AcceptedPerNumber().Count);
+        // Any one-second window at the provider, whichever replica sent: at most the configured 20.
+        var busiest = _sms.MaxInAnyWindow(TimeSpan.FromSeconds(1));
+        Assert.True(busiest is >= 1 and <= 20, $"{busiest} in one second; arrivals (ms): {string.Join(' ', _sms.Requests.Select(r => (int)r.ArrivedAt.TotalMilliseconds).Order())}");
+        Assert.Contains("SMS batch", _replicaA.RecentOutput + _replicaB.RecentOutput);
     }
 
     [Fact]
