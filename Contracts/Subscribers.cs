@@ -29,3 +29,11 @@ public sealed record ChannelSubscribers(AlertChannel Channel, int Pending, int A
 public sealed record RetryFailedDeliveries(Guid AlertId, AlertChannel Channel, string RequestedBy);
 
 public sealed record FailedDeliveriesRetried(Guid AlertId, AlertChannel Channel, int Retried);
+
+/// <summary>The Dashboard asks Channels for the newest texts the <c>Log</c> SMS provider recorded (nothing was sent).</summary>
+public sealed record GetLoggedTexts(int Take = 200);
+
+/// <summary>Channels' answer to <see cref="GetLoggedTexts"/>, newest first; numbers masked (last three digits).</summary>
+public sealed record LoggedTexts(IReadOnlyList<LoggedText> Texts);
+
+public sealed record LoggedText(string To, string Body, int Segments, DateTimeOffset SentAt);

@@ -55,6 +55,7 @@ public static class DashboardExtensions
         bus.AddRequestClient<ImportSubscribers>(AlertsClient.Timeout);
         bus.AddRequestClient<GetSubscriberStats>(AlertsClient.Timeout);
         bus.AddRequestClient<RetryFailedDeliveries>(AlertsClient.Timeout);
+        bus.AddRequestClient<GetLoggedTexts>(AlertsClient.Timeout);
         bus.AddRequestClient<PublishAlert>(AlertsClient.Timeout);
         bus.AddRequestClient<UpdateAlert>(AlertsClient.Timeout);
         bus.AddRequestClient<WithdrawAlert>(AlertsClient.Timeout);

@@ -34,7 +34,7 @@ public sealed class SmsOptions
 
     /// <summary>Provider requests a batch keeps in flight (the shared rate still holds).</summary>
     [Range(1, 256)]
-    public int Concurrency { get; set; } = 8;
+    public int Concurrency { get; set; } = 20;
 
     /// <summary>
     /// The public address of Channels as the provider sees it, for status callbacks and for checking

@@ -1,12 +1,15 @@
 using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Sms;
+using AlertBroadcaster.Channels.Storage;
+using Microsoft.EntityFrameworkCore;
 using AlertBroadcaster.Contracts;
 using MassTransit;
 
 namespace AlertBroadcaster.Channels.Subscriptions;
 
-/// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, retry failed).</summary>
-public sealed class StaffRequestsConsumer(SubscriberImport import, AlertSends sends) :
-    IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>
+/// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, retry failed, logged texts).</summary>
+public sealed class StaffRequestsConsumer(SubscriberImport import, AlertSends sends, ChannelsDbContext db) :
+    IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>, IConsumer<GetLoggedTexts>
 {
     public async Task Consume(ConsumeContext<ImportSubscribers> context) =>
         await context.RespondAsync(await import.ImportAsync(context.Message, context.CancellationToken));
@@ -21,5 +24,12 @@ public sealed class StaffRequestsConsumer(SubscriberImport import, AlertSends se
             ? await sends.RetryFailedAsync(message.AlertId, message.Channel, context.CancellationToken)
             : 0;
         await context.RespondAsync(new FailedDeliveriesRetried(message.AlertId, message.Channel, retried));
+    }
+
+    public async Task Consume(ConsumeContext<GetLoggedTexts> context)
+    {
+        var texts = await db.LoggedSms.AsNoTracking().OrderByDescending(t => t.Id).Take(Math.Clamp(context.Message.Take, 1, 1000))
+            .ToListAsync(context.CancellationToken);
+        await context.RespondAsync(new LoggedTexts(texts.Select(t => new LoggedText(PhoneNumberRules.Masked(t.To), t.Body, t.Segments, t.SentAt)).ToList()));
     }
 }

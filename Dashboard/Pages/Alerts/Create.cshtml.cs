@@ -4,10 +4,11 @@ using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class CreateModel(AlertSubmission submission, AlertValidator validator, SiteCatalog sites, TimeProvider time) : PageModel
+public sealed class CreateModel(AlertSubmission submission, AlertValidator validator, SiteCatalog sites, IOptions<SmsTextOptions> sms, TimeProvider time) : PageModel
 {
     /// <summary>Validator field names (the API's JSON names) → this form's fields.</summary>
     private static readonly Dictionary<string, string> FormFields = new()
@@ -20,6 +21,7 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
         ["link.url"] = nameof(AlertForm.LinkUrl),
         ["sites"] = nameof(AlertForm.Sites),
         ["channels"] = nameof(AlertForm.Channels),
+        ["smsText"] = nameof(AlertForm.SmsText),
         ["paths"] = nameof(AlertForm.Paths),
         ["effectiveFrom"] = nameof(AlertForm.EffectiveFrom),
         ["expiresAt"] = nameof(AlertForm.ExpiresAt),
@@ -29,6 +31,15 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
     public AlertForm Input { get; set; } = new();
 
     public SiteCatalog Sites => sites;
+
+    public string SmsHint => sms.Value.OptOutHint;
+
+    public int SmsMaxSegments => sms.Value.MaxSegments;
+
+    /// <summary>After a post: how many parts the text as written would take.</summary>
+    public string SmsSize => string.IsNullOrWhiteSpace(Input.SmsText) && string.IsNullOrWhiteSpace(Input.Headline)
+        ? ""
+        : $"As written, with the hint: {SmsSegments.Measure(SmsText.Compose(new AlertContent { Headline = Input.Headline ?? "", SmsText = Input.SmsText, EffectiveFrom = default }, sms.Value)).Describe()}.";
 
     public void OnGet()
     {
@@ -114,8 +125,10 @@ public sealed class AlertForm
     public string? LinkText { get; set; }
     public string? LinkUrl { get; set; }
     public List<string> Sites { get; set; } = [];
-    /// <summary><c>banner</c>, <c>email</c> (SMS arrives with its channel).</summary>
+    /// <summary><c>banner</c>, <c>email</c>, <c>sms</c>.</summary>
     public List<string> Channels { get; set; } = ["banner"];
+    /// <summary>The text message; the headline is sent when empty.</summary>
+    public string? SmsText { get; set; }
     public string? Paths { get; set; }
     /// <summary>Europe/London wall-clock time from a datetime-local input.</summary>
     public DateTime? EffectiveFrom { get; set; }
@@ -128,6 +141,7 @@ public sealed class AlertForm
         Headline = Headline ?? "",
         Body = Body ?? "",
         Link = string.IsNullOrWhiteSpace(LinkText) && string.IsNullOrWhiteSpace(LinkUrl) ? null : new AlertLink(LinkText ?? "", LinkUrl ?? ""),
+        SmsText = SmsText,
         Channels = Channels.Select(c => Enum.TryParse<AlertChannel>(c, ignoreCase: true, out var channel) ? channel : (AlertChannel)(-1)).ToList(),
         Sites = Sites,
         Paths = (Paths ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

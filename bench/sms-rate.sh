@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark (prints figures; not a test): one alert texted to N numbers through the whole pipeline
+# (import → go-live → Hangfire fan-out → batches → shared rate → Twilio API) into the fake Twilio
+# server (tests/FakeSms) at a configured rate; prints the achieved rate, the most requests the
+# provider saw in any one second, and the total time against the ideal N / rate.
+#   bench/sms-rate.sh [numbers, default 10000] [messages per second, default 100]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-10000}
+rate=${2:-100}
+dotnet build Dashboard -c Release -v q -nologo >/dev/null
+dotnet build tests/FakeSms -c Release -v q -nologo >/dev/null
+
+work=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+now() { date +%s.%N; }
+
+fake=http://127.0.0.1:5298
+dotnet tests/FakeSms/bin/Release/net10.0/AlertBroadcaster.FakeSms.dll 5298 >/tmp/bench-sms-fake.log 2>&1 &
+pids+=($!)
+until curl -fs -o /dev/null "$fake/stats"; do sleep 0.2; done
+
+api=http://127.0.0.1:5291
+env Storage__DataDirectory="$work/data" Api__Keys__0=bench-key Admin__Password=bench-password-1234 \
+  Sms__Provider=Twilio Sms__Twilio__BaseUrl="$fake" Sms__Twilio__AccountSid=AC00000000000000000000000000000001 \
+  Sms__Twilio__AuthToken=fake-twilio-auth-token-0123456789 Sms__Twilio__From=+447400000001 \
+  Sms__PublicBaseUrl=https://alerts.example.nhs.uk Sms__MessagesPerSecond="$rate" ${SMS_CONCURRENCY:+Sms__Concurrency=$SMS_CONCURRENCY} \
+  Logging__LogLevel__Default=Warning Logging__LogLevel__System.Net.Http=Error \
+  dotnet Dashboard/bin/Release/net10.0/AlertBroadcaster.Dashboard.dll --urls "$api" >/tmp/bench-sms-dashboard.log 2>&1 &
+dashboard=$!
+pids+=($dashboard)
+until curl -fs -o /dev/null "$api/health/ready"; do sleep 0.2; done
+
+{ echo "email,phone,sites,topics"; seq 1 "$count" | awk '{printf ",+4474%08d,,\n", $1}'; } >"$work/numbers.csv"
+curl -fs -X POST "$api/api/subscribers/import" -H 'Authorization: Bearer bench-key' -H 'Content-Type: text/csv' \
+  --data-binary @"$work/numbers.csv" -o /dev/null
+
+body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting suspended","smsText":"Visiting at the John Radcliffe is suspended from today. Details: ouh.nhs.uk/visiting","channels":["sms"]}'
+t0=$(now)
+id=$(curl -fs -X POST "$api/api/alerts" -H 'Authorization: Bearer bench-key' -H 'Content-Type: application/json' -d "$body" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+while :; do
+  delivery=$(curl -fs "$api/api/alerts/$id" -H 'Authorization: Bearer bench-key' | grep -o '"sms":{[^}]*}')
+  sent=$(grep -o '"sent":[0-9]*' <<<"$delivery" | cut -d: -f2)
+  pending=$(grep -o '"pending":[0-9]*' <<<"$delivery" | cut -d: -f2)
+  [[ "$sent" == "$count" && "$pending" == 0 ]] && break
+  sleep 0.2
+done
+t1=$(now)
+stats=$(curl -fs "$fake/stats")
+peak_kb=$(grep VmHWM "/proc/$dashboard/status" | awk '{print $2}')
+
+python3 - "$count" "$rate" "$t0" "$t1" "$stats" "$peak_kb" <<'PY'
+import json, sys
+count, rate = int(sys.argv[1]), float(sys.argv[2])
+t0, t1 = float(sys.argv[3]), float(sys.argv[4])
+stats, peak_kb = json.loads(sys.argv[5]), int(sys.argv[6])
+span = stats["lastSeconds"] - stats["firstSeconds"]
+print(f"numbers {count}, configured rate {rate:g}/s (Sms:MessagesPerSecond)")
+print(f"provider received: {stats['accepted']} messages to {stats['distinctNumbers']} numbers ({stats['requests']} requests)")
+print(f"achieved rate at the provider: {(stats['accepted'] - 1) / span:.1f}/s ({(stats['accepted'] - 1) / span / rate * 100:.1f} % of the configured rate)")
+print(f"most requests in any 1-second window: {stats['maxInAnySecond']} (must not exceed {rate:g})")
+print(f"go-live to every number recorded sent: {t1 - t0:.1f} s (ideal {count / rate:.1f} s)")
+print(f"peak resident memory of the process: {peak_kb / 1024:.0f} MB")
+PY
