@@ -13,12 +13,13 @@ namespace AlertBroadcaster.Channels.Sms;
 /// <summary>
 /// Texts one batch of a send, <c>Sms:Concurrency</c> requests at a time, each through the shared
 /// rate (<see cref="SmsSender"/>). Rows already Sent are skipped (a retry or a duplicate job); each
-/// group's outcome is recorded before the next group starts, so a crash repeats at most one group.
+/// row is claimed before its text and recorded after, so a crash repeats at most the texts in flight.
 /// "Not taken" answers are retried here with backoff (Retry-After first); if the provider is still
 /// down after that, the job fails and Hangfire retries the rest later.
 /// </summary>
 public sealed class SendSmsBatchJob(
     ChannelsDbContext db,
+    IServiceScopeFactory scopes,
     DeliveryLedger ledger,
     SmsSender sender,
     IOptions<SmsOptions> options,
@@ -60,34 +61,51 @@ public sealed class SendSmsBatchJob(
         var body = send.Purpose == SendPurpose.Withdrawal
             ? SmsText.WithdrawalNote(send.Alert.Content, text.Value)
             : SmsText.Compose(send.Alert.Content, text.Value);
-        var (sent, failed) = (0, 0);
+        var (sent, failed, seen) = (0, 0, 0);
+        var ended = false;
         var run = Guid.NewGuid();
         Exception? unsent = null;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            foreach (var group in pending.Where(p => p.Status == SubscriberStatus.Active).Chunk(options.Value.Concurrency))
-            {
-                if (sent > 0 && await ledger.IsStoppedAsync(sendId, cancellationToken))
+            // A steady stream, Sms:Concurrency requests in flight: each takes its row, sends, records.
+            await Parallel.ForEachAsync(pending.Where(p => p.Status == SubscriberStatus.Active),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = stopping.Token },
+                async (recipient, ct) =>
                 {
-                    logger.LogInformation("SMS send {SendId} cancelled mid-batch", sendId);
-                    break;
-                }
+                    if (Volatile.Read(ref unsent) is not null)
+                    {
+                        return; // The provider is still failing after this job's tries: the rest wait for the retry.
+                    }
 
-                var mine = await ClaimAsync(run, group.Select(r => r.DeliveryId).ToList(), cancellationToken);
-                var outcomes = await Task.WhenAll(group.Where(r => mine.Contains(r.DeliveryId)).Select(r => SendOneAsync(r, body, cancellationToken)));
-                foreach (var outcome in outcomes)
-                {
-                    await RecordAsync(outcome);
-                    sent += outcome.Accepted is null ? 0 : 1;
-                    failed += outcome.Refused is null ? 0 : 1;
-                    unsent ??= outcome.Unsent;
-                }
+                    await using var scope = scopes.CreateAsyncScope();
+                    var rows = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
+                    if (Interlocked.Increment(ref seen) % 100 == 0 && await scope.ServiceProvider.GetRequiredService<DeliveryLedger>().IsStoppedAsync(sendId, ct))
+                    {
+                        logger.LogInformation("SMS send {SendId} cancelled mid-batch", sendId);
+                        Volatile.Write(ref ended, true);
+                        await stopping.CancelAsync();
+                        return;
+                    }
 
-                if (unsent is not null)
-                {
-                    break;
-                }
-            }
+                    if (!await ClaimAsync(rows, run, recipient.DeliveryId, ct))
+                    {
+                        return; // Another run of this job holds it.
+                    }
+
+                    var outcome = await SendOneAsync(recipient, body, ct);
+                    await RecordAsync(rows, outcome);
+                    Interlocked.Add(ref sent, outcome.Accepted is null ? 0 : 1);
+                    Interlocked.Add(ref failed, outcome.Refused is null ? 0 : 1);
+                    if (outcome.Unsent is not null)
+                    {
+                        Interlocked.CompareExchange(ref unsent, outcome.Unsent, null);
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Stopped because the alert was withdrawn or expired: what was not sent is cancelled by the withdrawal.
         }
         finally
         {
@@ -98,6 +116,13 @@ public sealed class SendSmsBatchJob(
         }
 
         logger.LogInformation("SMS batch {From}-{To} of send {SendId}: {Sent} sent, {Failed} failed", fromDeliveryId, toDeliveryId, sendId, sent, failed);
+        if (ended)
+        {
+            // Withdrawn or expired: what is left is never sent (the withdrawal usually marked it already).
+            await MarkCancelledAsync(pending.Select(p => p.DeliveryId).ToList(), CancellationToken.None);
+            return;
+        }
+
         if (unsent is not null)
         {
             // The rest stay Pending; Hangfire runs the job again later and it skips what went out.
@@ -111,16 +136,14 @@ public sealed class SendSmsBatchJob(
         }
     }
 
-    /// <summary>Takes the rows no live run holds; returns those this run now holds.</summary>
-    private async Task<HashSet<long>> ClaimAsync(Guid run, List<long> ids, CancellationToken cancellationToken)
+    /// <summary>Takes the row unless a live run holds it (or it went out meanwhile).</summary>
+    private async Task<bool> ClaimAsync(ChannelsDbContext rows, Guid run, long deliveryId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var until = now + ClaimLease;
-        await db.Deliveries
-            .Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedBy, run).SetProperty(d => d.ClaimedUntil, until), cancellationToken);
-        return (await db.Deliveries.Where(d => ids.Contains(d.Id) && d.ClaimedBy == run && d.Status == DeliveryStatus.Pending)
-            .Select(d => d.Id).ToListAsync(cancellationToken)).ToHashSet();
+        return await rows.Deliveries
+            .Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now || d.ClaimedBy == run))
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedBy, run).SetProperty(d => d.ClaimedUntil, until), cancellationToken) == 1;
     }
 
     private async Task<Outcome> SendOneAsync(Recipient recipient, string body, CancellationToken cancellationToken)
@@ -159,10 +182,10 @@ public sealed class SendSmsBatchJob(
     }
 
     /// <summary>Only a row still Pending changes: a receipt may have got there first.</summary>
-    private async Task RecordAsync(Outcome outcome)
+    private async Task RecordAsync(ChannelsDbContext rows, Outcome outcome)
     {
         var now = time.GetUtcNow();
-        var row = db.Deliveries.Where(d => d.Id == outcome.DeliveryId && d.Status == DeliveryStatus.Pending);
+        var row = rows.Deliveries.Where(d => d.Id == outcome.DeliveryId && d.Status == DeliveryStatus.Pending);
         if (outcome.Accepted is { } accepted)
         {
             await row.ExecuteUpdateAsync(u => u

@@ -6,8 +6,9 @@ namespace AlertBroadcaster.Channels.Sms;
 
 /// <summary>
 /// <c>Sms:MessagesPerSecond</c> for every Channels replica together. Each request to a provider
-/// first takes a slot from one row in the shared database (an atomic upsert: the next slot is
-/// <c>max(next, now) + spacing</c>, on the database's clock), then waits for it.
+/// first takes a slot from one row in the shared PostgreSQL database (an atomic upsert: the next
+/// slot is <c>max(next, now) + spacing</c>, on the database's clock), then waits for it. On SQLite
+/// (the embedded host, one process) the same slots are kept in memory.
 /// <para>
 /// Why this keeps any one-second window at the provider within the rate: slots are spaced
 /// (1 + <see cref="Margin"/>) / rate apart, so N + 1 consecutive slots span 1 + margin seconds; a
@@ -22,6 +23,10 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
     public const double Margin = 0.05;
     private const string Name = "sms";
 
+    private readonly Lock _local = new();
+    private long _nextLocalSlot;
+    private bool? _shared;
+
     /// <summary>Returns when this caller may send one message.</summary>
     public async Task WaitForTurnAsync(CancellationToken cancellationToken)
     {
@@ -29,15 +34,16 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
         var tolerance = TimeSpan.FromSeconds(Margin / 5);
         for (var attempt = 1; ; attempt++)
         {
-            var (slot, now) = await ReserveAsync(spacing, cancellationToken);
-            var wait = TimeSpan.FromMicroseconds(Math.Max(0, slot - now));
-            var started = time.GetTimestamp();
+            // The database's "now" fell somewhere in the round trip: waiting from its end is never
+            // early, and counting lateness from its start never underestimates it.
+            var asked = time.GetTimestamp();
+            var wait = TimeSpan.FromMicroseconds(await ReserveAsync(spacing, cancellationToken));
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);
             }
 
-            var late = time.GetElapsedTime(started) - wait;
+            var late = time.GetElapsedTime(asked) - wait;
             if (late <= tolerance)
             {
                 return;
@@ -50,38 +56,46 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
         }
     }
 
-    private async Task<(long Slot, long Now)> ReserveAsync(long spacing, CancellationToken cancellationToken)
+    /// <summary>Microseconds from now until this caller's slot.</summary>
+    private async Task<long> ReserveAsync(long spacing, CancellationToken cancellationToken)
+    {
+        if (_shared ??= IsShared())
+        {
+            var (slot, now) = await ReserveSharedAsync(spacing, cancellationToken);
+            return Math.Max(0, slot - now);
+        }
+
+        // SQLite means the embedded host: one process, so the rate is kept here, with no database write per text.
+        lock (_local)
+        {
+            var now = time.GetTimestamp() * 1_000_000 / time.TimestampFrequency;
+            var slot = Math.Max(_nextLocalSlot, now);
+            _nextLocalSlot = slot + spacing;
+            return slot - now;
+        }
+    }
+
+    private bool IsShared()
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<ChannelsDbContext>().Database.IsNpgsql();
+    }
+
+    private async Task<(long Slot, long Now)> ReserveSharedAsync(long spacing, CancellationToken cancellationToken)
     {
         // Its own context: the batch's senders reserve concurrently.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
         var entity = db.Model.FindEntityType(typeof(RateLimit))!;
         var table = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
-        // {0} the limiter's name, {1} the spacing, {2} (SQLite) now, all as parameters.
-        string sql;
-        object[] parameters;
-        if (db.Database.IsNpgsql())
-        {
-            // The database's clock, so replicas on different machines agree on what "now" is.
-            const string now = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
-            sql = $$"""
-                INSERT INTO {{table}} AS r ("Name", "NextSlot") VALUES ({0}, {{now}} + {1})
-                ON CONFLICT ("Name") DO UPDATE SET "NextSlot" = GREATEST(r."NextSlot", {{now}}) + {1}
-                RETURNING r."NextSlot" - {1} AS "Slot", {{now}} AS "Now"
-                """;
-            parameters = [Name, spacing];
-        }
-        else
-        {
-            // SQLite is one machine: its clock is this one.
-            sql = $$"""
-                INSERT INTO {{table}} ("Name", "NextSlot") VALUES ({0}, {2} + {1})
-                ON CONFLICT ("Name") DO UPDATE SET "NextSlot" = max("NextSlot", {2}) + {1}
-                RETURNING "NextSlot" - {1} AS "Slot", {2} AS "Now"
-                """;
-            parameters = [Name, spacing, time.GetUtcNow().ToUnixTimeMilliseconds() * 1000];
-        }
-
+        // The database's clock, so replicas on different machines agree on what "now" is.
+        const string now = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
+        var sql = $$"""
+            INSERT INTO {{table}} AS r ("Name", "NextSlot") VALUES ({0}, {{now}} + {1})
+            ON CONFLICT ("Name") DO UPDATE SET "NextSlot" = GREATEST(r."NextSlot", {{now}}) + {1}
+            RETURNING r."NextSlot" - {1} AS "Slot", {{now}} AS "Now"
+            """;
+        object[] parameters = [Name, spacing];
         var row = (await db.Database.SqlQueryRaw<SlotRow>(sql, parameters).ToListAsync(cancellationToken)).Single();
         return (row.Slot, row.Now);
     }
