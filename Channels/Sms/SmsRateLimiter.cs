@@ -5,74 +5,75 @@ using Microsoft.Extensions.Options;
 namespace AlertBroadcaster.Channels.Sms;
 
 /// <summary>
-/// <c>Sms:MessagesPerSecond</c> for every Channels replica together. Each request to a provider
-/// first takes a slot from one row in the shared PostgreSQL database (an atomic upsert: the next
-/// slot is <c>max(next, now) + spacing</c>, on the database's clock), then waits for it. On SQLite
-/// (the embedded host, one process) the same slots are kept in memory.
+/// <c>Sms:MessagesPerSecond</c> for every Channels replica together, as a virtual schedule of
+/// slots spaced (1 + <see cref="Margin"/>) / rate apart (GCRA). A sender may take the next slot
+/// from <see cref="EarlyAllowance"/> before it; taking it moves the schedule on by one spacing from
+/// whichever is later, the slot or now. The check and the move are one atomic step at the moment of
+/// sending: on PostgreSQL one conditional upsert of a shared row on the database's clock, so all
+/// replicas share it; on SQLite (the embedded host, one process) the same schedule in memory.
 /// <para>
-/// Why this keeps any one-second window at the provider within the rate: slots are spaced
-/// (1 + <see cref="Margin"/>) / rate apart, so N + 1 consecutive slots span 1 + margin seconds; a
-/// sender that reaches its slot more than a fifth of the margin late (10 ms) gives it up and takes a
-/// new one, which leaves 40 ms for the request's own jitter on its way to the provider (measured on
-/// two busy cores: up to about 30 ms). The price is a rate 5 % below the configured one, the most
-/// DESIGN.md allows.
+/// Why any one-second window at the provider stays within the rate: GCRA lets at most
+/// (1 s + allowance + jitter) / spacing + 1 requests into a window, which is under the rate while
+/// allowance + jitter stay under the margin: 5 ms early plus up to 40 ms between taking a slot and
+/// reaching the provider (two replicas, PostgreSQL and the fake provider on two busy cores stay
+/// within it). A sender that wakes late is never turned
+/// away: it sends at once and, up to the allowance, the schedule does not slip, so the rate achieved
+/// stays close to rate / (1 + margin). One sender per process waits for the schedule at a time,
+/// so the shared row sees one request per replica per slot.
 /// </para>
 /// </summary>
-public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOptions> options, TimeProvider time, ILogger<SmsRateLimiter> logger)
+public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOptions> options, TimeProvider time) : IDisposable
 {
-    public const double Margin = 0.05;
+    public const double Margin = 0.045;
+    public static readonly TimeSpan EarlyAllowance = TimeSpan.FromMilliseconds(5);
     private const string Name = "sms";
 
-    private readonly Lock _local = new();
-    private long _nextLocalSlot;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly long _origin = time.GetTimestamp();
+    private long _localNextSlot;
     private bool? _shared;
 
     /// <summary>Returns when this caller may send one message.</summary>
     public async Task WaitForTurnAsync(CancellationToken cancellationToken)
     {
         var spacing = (long)Math.Ceiling(1_000_000 * (1 + Margin) / options.Value.MessagesPerSecond);
-        var tolerance = TimeSpan.FromSeconds(Margin / 5);
-        for (var attempt = 1; ; attempt++)
+        var allowance = (long)EarlyAllowance.TotalMicroseconds;
+        await _gate.WaitAsync(cancellationToken);
+        try
         {
-            // The database's "now" fell somewhere in the round trip: waiting from its end is never
-            // early, and counting lateness from its start never underestimates it.
-            var asked = time.GetTimestamp();
-            var wait = TimeSpan.FromMicroseconds(await ReserveAsync(spacing, cancellationToken));
-            if (wait > TimeSpan.Zero)
+            while (await TryTakeAsync(spacing, allowance, cancellationToken) is var wait && wait > 0)
             {
-                await Task.Delay(wait, time, cancellationToken);
+                // Timers count whole milliseconds (a shorter delay would not wait at all); the allowance
+                // absorbs the rounding up.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait / 1000.0)), time, cancellationToken);
             }
-
-            var late = time.GetElapsedTime(asked) - wait;
-            if (late <= tolerance)
-            {
-                return;
-            }
-
-            if (attempt % 10 == 0)
-            {
-                logger.LogWarning("SMS sender missed its slot {Attempts} times running (by {Late} ms): the process is overloaded", attempt, late.TotalMilliseconds);
-            }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    /// <summary>Microseconds from now until this caller's slot.</summary>
-    private async Task<long> ReserveAsync(long spacing, CancellationToken cancellationToken)
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Takes the next slot and returns 0 when it is open, else the microseconds until it opens.</summary>
+    private async Task<long> TryTakeAsync(long spacing, long allowance, CancellationToken cancellationToken)
     {
         if (_shared ??= IsShared())
         {
-            var (slot, now) = await ReserveSharedAsync(spacing, cancellationToken);
-            return Math.Max(0, slot - now);
+            return await TryTakeSharedAsync(spacing, allowance, cancellationToken);
         }
 
-        // SQLite means the embedded host: one process, so the rate is kept here, with no database write per text.
-        lock (_local)
+        // The gate makes this the only caller: no database write per text in the embedded host.
+        // Microseconds since this limiter was made (timestamps times a million would overflow after hours of uptime).
+        var now = time.GetElapsedTime(_origin).Ticks / TimeSpan.TicksPerMicrosecond;
+        if (now < _localNextSlot - allowance)
         {
-            var now = time.GetTimestamp() * 1_000_000 / time.TimestampFrequency;
-            var slot = Math.Max(_nextLocalSlot, now);
-            _nextLocalSlot = slot + spacing;
-            return slot - now;
+            return _localNextSlot - allowance - now;
         }
+
+        _localNextSlot = Math.Max(_localNextSlot, now) + spacing;
+        return 0;
     }
 
     private bool IsShared()
@@ -81,30 +82,27 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
         return scope.ServiceProvider.GetRequiredService<ChannelsDbContext>().Database.IsNpgsql();
     }
 
-    private async Task<(long Slot, long Now)> ReserveSharedAsync(long spacing, CancellationToken cancellationToken)
+    private async Task<long> TryTakeSharedAsync(long spacing, long allowance, CancellationToken cancellationToken)
     {
-        // Its own context: the batch's senders reserve concurrently.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
         var entity = db.Model.FindEntityType(typeof(RateLimit))!;
         var table = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
         // The database's clock, so replicas on different machines agree on what "now" is.
         const string now = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
+        // When the slot is not open, the wait is read from the statement's snapshot, which may be a
+        // little behind a concurrent taker: at worst this asks again too soon.
         var sql = $$"""
-            INSERT INTO {{table}} AS r ("Name", "NextSlot") VALUES ({0}, {{now}} + {1})
-            ON CONFLICT ("Name") DO UPDATE SET "NextSlot" = GREATEST(r."NextSlot", {{now}}) + {1}
-            RETURNING r."NextSlot" - {1} AS "Slot", {{now}} AS "Now"
+            WITH taken AS (
+                INSERT INTO {{table}} AS r ("Name", "NextSlot") VALUES ({0}, {{now}} + {1})
+                ON CONFLICT ("Name") DO UPDATE SET "NextSlot" = GREATEST(r."NextSlot", {{now}}) + {1}
+                WHERE r."NextSlot" - {2} <= {{now}}
+                RETURNING 1)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 0
+                        ELSE GREATEST(1000, (SELECT "NextSlot" FROM {{table}} WHERE "Name" = {0}) - {2} - {{now}}) END AS "Value"
             """;
-        object[] parameters = [Name, spacing];
-        var row = (await db.Database.SqlQueryRaw<SlotRow>(sql, parameters).ToListAsync(cancellationToken)).Single();
-        return (row.Slot, row.Now);
-    }
-
-    private sealed class SlotRow
-    {
-        public long Slot { get; set; }
-
-        public long Now { get; set; }
+        object[] parameters = [Name, spacing, allowance];
+        return (await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken)).Single();
     }
 }
 
