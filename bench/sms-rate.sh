@@ -61,6 +61,7 @@ print(f"numbers {count}, configured rate {rate:g}/s (Sms:MessagesPerSecond)")
 print(f"provider received: {stats['accepted']} messages to {stats['distinctNumbers']} numbers ({stats['requests']} requests)")
 print(f"achieved rate at the provider: {(stats['accepted'] - 1) / span:.1f}/s ({(stats['accepted'] - 1) / span / rate * 100:.1f} % of the configured rate)")
 print(f"most requests in any 1-second window: {stats['maxInAnySecond']} (must not exceed {rate:g})")
+print("longest pauses between arrivals (s since start: ms): " + ", ".join(f"{g['at']}: {g['ms']:g}" for g in stats.get("longestGaps", [])))
 print(f"go-live to every number recorded sent: {t1 - t0:.1f} s (ideal {count / rate:.1f} s)")
 print(f"peak resident memory of the process: {peak_kb / 1024:.0f} MB")
 PY

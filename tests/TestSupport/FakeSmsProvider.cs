@@ -91,6 +91,10 @@ public sealed class FakeSmsProvider : IAsyncDisposable
                 maxInAnySecond = fake.MaxInAnyWindow(TimeSpan.FromSeconds(1)),
                 firstSeconds = accepted.Count == 0 ? 0 : accepted.Min(r => r.ArrivedAt).TotalSeconds,
                 lastSeconds = accepted.Count == 0 ? 0 : accepted.Max(r => r.ArrivedAt).TotalSeconds,
+                // Where a sender fell behind: the longest pauses between arrivals (seconds since start, length in ms).
+                longestGaps = accepted.Select(r => r.ArrivedAt).Order().Pairwise()
+                    .OrderByDescending(g => g.Next - g.Previous).Take(10)
+                    .Select(g => new { at = Math.Round(g.Previous.TotalSeconds, 2), ms = Math.Round((g.Next - g.Previous).TotalMilliseconds) }),
             });
         });
         await app.StartAsync();
@@ -387,3 +391,8 @@ public sealed class FakeSmsProvider : IAsyncDisposable
 /// <param name="ArrivedAt">Since the fake started, by its own clock.</param>
 /// <param name="Reference">Twilio: the StatusCallback URL; Notify: the reference.</param>
 public sealed record SmsRequest(TimeSpan ArrivedAt, string Provider, string To, string Body, string? Reference, string? ProviderId, int Status);
+
+internal static class PairwiseExtensions
+{
+    public static IEnumerable<(T Previous, T Next)> Pairwise<T>(this IEnumerable<T> items) => items.Zip(items.Skip(1));
+}
