@@ -36,7 +36,17 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
                 : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect
                 : SecureSocketOptions.StartTls;
             var host = smtp.Host ?? "localhost";
-            await client.ConnectAsync(await ConnectNoDelayAsync(host, smtp.Port, cancellationToken), host, smtp.Port, security, cancellationToken);
+            var socket = await ConnectNoDelayAsync(host, smtp.Port, cancellationToken);
+            try
+            {
+                await client.ConnectAsync(socket, host, smtp.Port, security, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
             if (!string.IsNullOrEmpty(smtp.User))
             {
                 await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);

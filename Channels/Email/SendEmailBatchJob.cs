@@ -97,7 +97,7 @@ public sealed class SendEmailBatchJob(
                 if (sent.Count >= FlushEvery)
                 {
                     await recording;
-                    recording = RecordSentAsync(recorder, [.. sent], CancellationToken.None);
+                    recording = RecordSentAsync(recorder, [.. sent]);
                     sent.Clear();
                 }
             }
@@ -111,7 +111,7 @@ public sealed class SendEmailBatchJob(
             }
             finally
             {
-                await RecordSentAsync(recorder, sent, CancellationToken.None);
+                await RecordSentAsync(recorder, sent);
             }
 
             await ledger.PublishProgressAsync(send.AlertId, AlertChannel.Email, CancellationToken.None);
@@ -128,7 +128,7 @@ public sealed class SendEmailBatchJob(
         db.Deliveries.Where(d => d.SendId == sendId && d.Id >= fromDeliveryId && d.Id <= toDeliveryId && d.Status == DeliveryStatus.Pending);
 
     /// <summary>Not cancelled with the job: what went out is always recorded.</summary>
-    private async Task RecordSentAsync(ChannelsDbContext recorder, List<long> sent, CancellationToken cancellationToken)
+    private async Task RecordSentAsync(ChannelsDbContext recorder, List<long> sent)
     {
         if (sent.Count == 0)
         {
@@ -137,7 +137,7 @@ public sealed class SendEmailBatchJob(
 
         var now = time.GetUtcNow();
         await recorder.Deliveries.Where(d => sent.Contains(d.Id))
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.SentAt, now), cancellationToken);
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.SentAt, now), CancellationToken.None);
     }
 
     private Task FailAsync(long deliveryId, string error, CancellationToken cancellationToken) =>
