@@ -35,7 +35,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
 
         Assert.Equal(AlertStatus.Live, alert.Status);
         Assert.Equal(1, alert.Revision);
-        Assert.True(await _broadcaster.Harness.Published.Any<AlertWentLive>(m => m.Context.Message.Alert.Id == alert.Id));
+        await _broadcaster.UntilPublishedAsync<AlertWentLive>(m => m.Alert.Id == alert.Id);
         Assert.True(await _broadcaster.Harness.Consumed.Any<PublishAlert>());
         Assert.Equal(1, _broadcaster.PublishedCount<AlertWentLive>(m => m.Alert.Id == alert.Id));
     }
@@ -59,7 +59,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
         var alert = await _broadcaster.PublishAsync(Content(until: DateTimeOffset.UtcNow.AddSeconds(3)));
 
         await Poll.UntilAsync(async () => (await _broadcaster.GetAsync(alert.Id)).Status == AlertStatus.Expired, what: "expiry");
-        Assert.True(await _broadcaster.Harness.Published.Any<AlertExpired>(m => m.Context.Message.AlertId == alert.Id));
+        await _broadcaster.UntilPublishedAsync<AlertExpired>(m => m.AlertId == alert.Id);
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
 
         Assert.True(response.Is(out Response<AlertAccepted>? updated));
         Assert.Equal(2, updated.Message.Alert.Revision);
-        Assert.True(await _broadcaster.Harness.Published.Any<AlertUpdated>(m =>
-            m.Context.Message.Alert.Id == alert.Id && m.Context.Message.Alert.Revision == 2 && m.Context.Message.Alert.Content.Headline == "Visiting suspended"));
+        await _broadcaster.UntilPublishedAsync<AlertUpdated>(m =>
+            m.Alert.Id == alert.Id && m.Alert.Revision == 2 && m.Alert.Content.Headline == "Visiting suspended");
     }
 
     [Fact]

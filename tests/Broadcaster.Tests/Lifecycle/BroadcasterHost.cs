@@ -1,6 +1,7 @@
 using AlertBroadcaster.Broadcaster.Outbox;
 using AlertBroadcaster.Broadcaster.Storage;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -66,6 +67,10 @@ public sealed class BroadcasterHost : IAsyncDisposable
 
     public int PublishedCount<T>(Func<T, bool> about) where T : class =>
         Harness.Published.Select<T>().Count(m => about(m.Context.Message));
+
+    /// <summary>Events leave through the outbox, after the request is answered: on a loaded machine that can take seconds.</summary>
+    public Task UntilPublishedAsync<T>(Func<T, bool> about) where T : class =>
+        Poll.UntilAsync(() => Task.FromResult(PublishedCount(about) > 0), published => published, TimeSpan.FromSeconds(30), $"{typeof(T).Name} published");
 
     public async ValueTask DisposeAsync()
     {

@@ -29,7 +29,7 @@ public sealed class RestartTests : IDisposable
         var restartedAt = DateTimeOffset.UtcNow;
         await using var second = await BroadcasterHost.StartAsync(_data.Path);
         await Poll.UntilAsync(async () => (await second.GetAsync(id)).Status == AlertStatus.Live, what: "go-live after restart");
-        Assert.True(await second.Harness.Published.Any<AlertWentLive>(m => m.Context.Message.Alert.Id == id));
+        await second.UntilPublishedAsync<AlertWentLive>(m => m.Alert.Id == id);
         var wentLive = Assert.Single(await second.OutboxAsync(id), m => m.MessageType.EndsWith(nameof(AlertWentLive)));
         Assert.True(wentLive.CreatedAt >= restartedAt, "it went live after the restart, not while the first host was still up");
     }
