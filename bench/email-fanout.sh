@@ -27,7 +27,7 @@ sink() { # port → counter file; prints the pid
   pids+=($!)
 }
 sunk() { tr '\r' '\n' <"$work/sink-$1.out" | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2; }
-now() { date +%s.%N; }
+source bench/alerts.sh
 
 sink 2526
 api=http://127.0.0.1:5290
@@ -48,14 +48,9 @@ t1=$(now)
 
 body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting restrictions at all our hospitals","body":"From Monday, **one visitor per patient** between 2pm and 8pm.\n\n- Children under 16 cannot visit\n- Wear a face covering on wards\n\nWe are sorry for any inconvenience; these rules protect patients during the winter virus season.","link":{"text":"Visiting rules in full","url":"https://www.ouh.nhs.uk/visiting"},"channels":["email"]}'
 t2=$(now)
-id=$(curl -fs -X POST "$api/api/alerts" -H 'Authorization: Bearer bench-key' -H 'Content-Type: application/json' -d "$body" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
-while :; do
-  delivery=$(curl -fs "$api/api/alerts/$id" -H 'Authorization: Bearer bench-key' | grep -o '"email":{[^}]*}')
-  sent=$(grep -o '"sent":[0-9]*' <<<"$delivery" | cut -d: -f2)
-  pending=$(grep -o '"pending":[0-9]*' <<<"$delivery" | cut -d: -f2)
-  [[ "$sent" == "$count" && "$pending" == 0 ]] && break
-  sleep 0.05
-done
+id=$(post_alert "$body")
+wait_until_sent "$id" email "$count" 0.05
+sent=$count # the wait ends only when the ledger reports every recipient sent
 t3=$(now)
 sleep 0.5
 received=$(sunk 2526)

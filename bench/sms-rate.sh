@@ -15,7 +15,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-now() { date +%s.%N; }
+source bench/alerts.sh
 
 fake=http://127.0.0.1:5298
 dotnet tests/FakeSms/bin/Release/net10.0/AlertBroadcaster.FakeSms.dll 5298 >/tmp/bench-sms-fake.log 2>&1 &
@@ -39,14 +39,8 @@ curl -fs -X POST "$api/api/subscribers/import" -H 'Authorization: Bearer bench-k
 
 body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting suspended","smsText":"Visiting at the John Radcliffe is suspended from today. Details: ouh.nhs.uk/visiting","channels":["sms"]}'
 t0=$(now)
-id=$(curl -fs -X POST "$api/api/alerts" -H 'Authorization: Bearer bench-key' -H 'Content-Type: application/json' -d "$body" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
-while :; do
-  delivery=$(curl -fs "$api/api/alerts/$id" -H 'Authorization: Bearer bench-key' | grep -o '"sms":{[^}]*}')
-  sent=$(grep -o '"sent":[0-9]*' <<<"$delivery" | cut -d: -f2)
-  pending=$(grep -o '"pending":[0-9]*' <<<"$delivery" | cut -d: -f2)
-  [[ "$sent" == "$count" && "$pending" == 0 ]] && break
-  sleep 0.2
-done
+id=$(post_alert "$body")
+wait_until_sent "$id" sms "$count" 0.2
 t1=$(now)
 stats=$(curl -fs "$fake/stats")
 peak_kb=$(grep VmHWM "/proc/$dashboard/status" | awk '{print $2}')
