@@ -43,18 +43,24 @@ id=$(post_alert "$body")
 wait_until_sent "$id" sms "$count" 0.2
 t1=$(now)
 stats=$(curl -fs "$fake/stats")
+curl -fs "$fake/arrivals" -o "$work/arrivals.json"
 peak_kb=$(grep VmHWM "/proc/$dashboard/status" | awk '{print $2}')
 
-python3 - "$count" "$rate" "$t0" "$t1" "$stats" "$peak_kb" <<'PY'
+python3 - "$count" "$rate" "$t0" "$t1" "$stats" "$peak_kb" "$work/arrivals.json" <<'PY'
 import json, sys
 count, rate = int(sys.argv[1]), float(sys.argv[2])
 t0, t1 = float(sys.argv[3]), float(sys.argv[4])
 stats, peak_kb = json.loads(sys.argv[5]), int(sys.argv[6])
+arrivals = json.load(open(sys.argv[7]))
+window = int(rate)
 span = stats["lastSeconds"] - stats["firstSeconds"]
 print(f"numbers {count}, configured rate {rate:g}/s (Sms:MessagesPerSecond)")
 print(f"provider received: {stats['accepted']} messages to {stats['distinctNumbers']} numbers ({stats['requests']} requests)")
 print(f"achieved rate at the provider: {(stats['accepted'] - 1) / span:.1f}/s ({(stats['accepted'] - 1) / span / rate * 100:.1f} % of the configured rate)")
 print(f"most requests in any 1-second window: {stats['maxInAnySecond']} (must not exceed {rate:g})")
+if len(arrivals) > window:
+    tightest = min(arrivals[i + window] - arrivals[i] for i in range(len(arrivals) - window))
+    print(f"tightest {window + 1} consecutive arrivals spanned {tightest:.1f} ms (the limit holds while this is at least 1000 ms)")
 print("longest pauses between arrivals (s since start: ms): " + ", ".join(f"{g['at']}: {g['ms']:g}" for g in stats.get("longestGaps", [])))
 print(f"go-live to every number recorded sent: {t1 - t0:.1f} s (ideal {count / rate:.1f} s)")
 print(f"peak resident memory of the process: {peak_kb / 1024:.0f} MB")

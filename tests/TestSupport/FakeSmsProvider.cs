@@ -97,6 +97,8 @@ public sealed class FakeSmsProvider : IAsyncDisposable
                     .Select(g => new { at = Math.Round(g.Previous.TotalSeconds, 2), ms = Math.Round((g.Next - g.Previous).TotalMilliseconds) }),
             });
         });
+        // Every accepted request's arrival (ms since start), for looking at a run by hand.
+        app.MapGet("/arrivals", () => fake.Accepted.Select(r => Math.Round(r.ArrivedAt.TotalMilliseconds, 2)).Order());
         await app.StartAsync();
         return fake;
     }
