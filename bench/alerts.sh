@@ -9,10 +9,15 @@ post_alert() {
     grep -o '"id":"[^"]*"' | cut -d'"' -f4
 }
 
-# wait_until_sent ID CHANNEL COUNT POLL_SECONDS: until GET /api/alerts/{id} reports COUNT sent and none pending
+# wait_until_sent ID CHANNEL COUNT POLL_SECONDS: until GET /api/alerts/{id} reports COUNT sent and none
+# pending; gives up (status 1) after BENCH_DEADLINE seconds (default 1800)
 wait_until_sent() {
-  local delivery sent pending
+  local delivery sent pending deadline=$((SECONDS + ${BENCH_DEADLINE:-1800}))
   while :; do
+    if ((SECONDS > deadline)); then
+      echo "gave up waiting: $2 of alert $1 at sent=${sent:-?}, pending=${pending:-?} of $3" >&2
+      return 1
+    fi
     delivery=$(curl -fs "$api/api/alerts/$1" -H 'Authorization: Bearer bench-key' | grep -o "\"$2\":{[^}]*}")
     sent=$(grep -o '"sent":[0-9]*' <<<"$delivery" | cut -d: -f2)
     pending=$(grep -o '"pending":[0-9]*' <<<"$delivery" | cut -d: -f2)

@@ -12,10 +12,7 @@ parallelism=${2:-4}
 message_bytes=3200
 PATH=$PATH:/usr/sbin
 
-if ! command -v smtp-sink >/dev/null; then
-  echo "postfix postfix/main_mailer_type select No configuration" | ${SUDO:-} debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q --no-install-recommends postfix >/dev/null
-fi
+scripts/servers.sh bench-tools
 dotnet build Dashboard -c Release -v q -nologo >/dev/null
 
 work=$(mktemp -d)

@@ -4,6 +4,7 @@
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
 #   scripts/servers.sh rabbitmq-down | rabbitmq-up   takes the broker away and brings it back
+#   scripts/servers.sh bench-tools   installs what bench/ needs (Postfix's smtp-sink and smtp-source)
 # State lives under .servers/ in the repository (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,10 +90,17 @@ case "${1:-start}" in
     rabbitmqctl -q start_app >/dev/null
     rabbitmqctl -q await_startup >/dev/null
     ;;
+  bench-tools)
+    if [ ! -x /usr/sbin/smtp-sink ]; then
+      echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postfix >/dev/null
+    fi
+    ;;
   stop)
     rabbitmqctl -q stop >/dev/null 2>&1 || true
     epmd -kill >/dev/null 2>&1 || true
     for v in $(ls /usr/lib/postgresql 2>/dev/null); do as_root pg_ctlcluster "$v" main stop 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 start|stop|rabbitmq-down|rabbitmq-up" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|rabbitmq-down|rabbitmq-up|bench-tools" >&2; exit 2 ;;
 esac
