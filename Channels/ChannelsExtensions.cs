@@ -2,6 +2,7 @@ using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Channels.Jobs;
+using AlertBroadcaster.Channels.Pages;
 using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Channels.Storage;
@@ -66,7 +67,7 @@ public static class ChannelsExtensions
 
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi().MapSmsWebhooks();
+        endpoints.MapBannerApi().MapSmsWebhooks().MapPublicStylesheet();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>

@@ -16,6 +16,7 @@ public static class ChannelsProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseRouting();
         app.UseCors();
         app.UseAntiforgery();

@@ -72,6 +72,7 @@ public static class DashboardExtensions
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors();

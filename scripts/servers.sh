@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real servers for the integration tests, on loopback only: RabbitMQ and PostgreSQL from Debian
-# (and docker-compose, to validate docker-compose.yml: there is no container engine here).
+# (and docker-compose, to validate docker-compose.yml: there is no container engine here; and
+# Chromium, for the browser tests).
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
 #   scripts/servers.sh rabbitmq-down | rabbitmq-up   takes the broker away and brings it back
@@ -21,6 +22,10 @@ install() {
   local missing=()
   command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+  # The browser tests (tests/Dashboard.Tests/Browser) drive Debian's Chromium at /usr/bin/chromium.
+  command -v chromium >/dev/null || missing+=(chromium)
+  # npm: the Dashboard build copies the NHS.UK frontend from it into wwwroot.
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # What the tests need beyond the .NET SDK: RabbitMQ and PostgreSQL on loopback (installed from
-# Debian and started by scripts/servers.sh). An SMTP server and Chromium join with the issues
-# that bring their tests.
+# Debian and started by scripts/servers.sh), Debian's Chromium for the browser tests and npm for the
+# Dashboard's build (installed by the same script). The tests' SMTP server runs in-process.
 servers=$(./scripts/servers.sh start)
 export TEST_RABBITMQ TEST_POSTGRES
 TEST_RABBITMQ=$(sed -n 's/^ConnectionStrings__RabbitMq=//p' <<<"$servers")

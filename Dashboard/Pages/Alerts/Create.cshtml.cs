@@ -36,13 +36,26 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
 
     public int SmsMaxSegments => sms.Value.MaxSegments;
 
-    /// <summary>After a post: how many parts the text as written would take.</summary>
-    public string SmsSize => string.IsNullOrWhiteSpace(Input.SmsText) && string.IsNullOrWhiteSpace(Input.Headline)
-        ? ""
-        : $"As written, with the hint: {SmsSegments.Measure(SmsText.Compose(new AlertContent { Headline = Input.Headline ?? "", SmsText = Input.SmsText, EffectiveFrom = default }, sms.Value)).Describe()}.";
+    /// <summary>How many parts the text as written would take (after a post; the page's script keeps it current as you type).</summary>
+    public string SmsSize => DescribeSms(Input.Headline, Input.SmsText);
 
     public void OnGet()
     {
+    }
+
+    /// <summary>GET ?handler=SmsSize&amp;headline=…&amp;smsText=…: the count for the text being typed, measured as it will be sent.</summary>
+    public JsonResult OnGetSmsSize(string? headline, string? smsText) => new(new { description = DescribeSms(headline, smsText) });
+
+    private string DescribeSms(string? headline, string? smsText)
+    {
+        if (string.IsNullOrWhiteSpace(smsText) && string.IsNullOrWhiteSpace(headline))
+        {
+            return "";
+        }
+
+        var size = SmsSegments.Measure(SmsText.Compose(new AlertContent { Headline = headline ?? "", SmsText = smsText, EffectiveFrom = default }, sms.Value));
+        var limit = size.Segments > sms.Value.MaxSegments ? $" That is more than the {sms.Value.MaxSegments} allowed: shorten it." : "";
+        return $"As written, with the hint: {size.Describe()}.{limit}";
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
