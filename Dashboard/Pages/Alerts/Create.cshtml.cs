@@ -39,8 +39,16 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
     /// <summary>How many parts the text as written would take (after a post; the page's script keeps it current as you type).</summary>
     public string SmsSize => DescribeSms(Input.Headline, Input.SmsText);
 
-    public void OnGet()
+    /// <summary>The template the form was filled from, if any.</summary>
+    public AlertTemplate? Template { get; private set; }
+
+    public void OnGet(string? template)
     {
+        Template = AlertTemplates.Find(template);
+        if (Template is { } chosen)
+        {
+            Input = AlertForm.From(chosen);
+        }
     }
 
     /// <summary>GET ?handler=SmsSize&amp;headline=…&amp;smsText=…: the count for the text being typed, measured as it will be sent.</summary>
@@ -146,6 +154,16 @@ public sealed class AlertForm
     /// <summary>Europe/London wall-clock time from a datetime-local input.</summary>
     public DateTime? EffectiveFrom { get; set; }
     public DateTime? ExpiresAt { get; set; }
+
+    public static AlertForm From(AlertTemplate template) => new()
+    {
+        Kind = template.Kind,
+        Severity = template.Severity,
+        Headline = template.Headline,
+        Body = template.Body,
+        SmsText = template.SmsText,
+        Channels = [.. template.Channels],
+    };
 
     public AlertContent ToContent(DateTimeOffset effectiveFrom, DateTimeOffset? expiresAt) => new()
     {
