@@ -36,6 +36,7 @@ public static class DashboardExtensions
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
         });
         services.AddProblemDetails();
+        services.AddApiDocumentation();
         // Policies come from the components (Channels: the subscribe form).
         services.AddRateLimiter(_ => { });
         services.AddCors();
@@ -74,6 +75,7 @@ public static class DashboardExtensions
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseApiDocumentationPage();
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
@@ -87,6 +89,7 @@ public static class DashboardExtensions
     {
         endpoints.MapAlertsApi();
         endpoints.MapSubscribersApi();
+        endpoints.MapApiDocumentation();
         endpoints.MapRazorPages();
         // Delivery jobs (Hangfire), for administrators: retries, failures, servers.
         endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
