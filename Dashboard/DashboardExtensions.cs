@@ -37,8 +37,8 @@ public static class DashboardExtensions
         });
         services.AddProblemDetails();
         services.AddApiDocumentation();
-        // Policies come from the components (Channels: the subscribe form).
-        services.AddRateLimiter(_ => { });
+        // More policies come from the components (Channels: the subscribe forms).
+        services.AddRateLimiter(o => o.AddPolicy<string, SignInRateLimit>(SignInRateLimit.Policy));
         services.AddCors();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddScoped<AlertsClient>();

@@ -31,12 +31,12 @@ public static class SubscribeRateLimit
                 context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await context.HttpContext.Response.WriteAsync(
-                    "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Too many requests – Hospital alerts</title></head>" +
-                    "<body style=\"font-family:Arial,sans-serif;margin:2rem;\"><h1>Too many requests</h1>" +
+                    "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Too many requests – Hospital alerts</title><link rel=\"stylesheet\" href=\"/css/public.css\"></head>" +
+                    "<body><main id=\"main\" class=\"width\"><h1>Too many requests</h1>" +
                     "<p>We have had several subscription requests from your connection in the last few minutes. " +
                     (sms ? "Please use the code in the last text message we sent, or try again in 15 minutes.</p>"
                         : "Please check your email (and junk folder) for a link we've already sent, or try again in 15 minutes.</p>") +
-                    "</body></html>",
+                    "</main></body></html>",
                     cancellationToken);
             };
         });

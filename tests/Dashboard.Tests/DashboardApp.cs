@@ -59,6 +59,8 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("Api:Keys:0", ApiKey);
+        // Tests sign in far more often than people do; the limit itself is tested with a low one.
+        builder.UseSetting("SignIn:AttemptsPerAddressPer5Minutes", "10000");
         if (PostgresDatabase is not null)
         {
             builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString(PostgresDatabase));

@@ -34,6 +34,25 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
         AntiforgeryToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
 
     [Fact]
+    public async Task Sign_in_attempts_from_one_address_are_limited_with_a_clear_page()
+    {
+        await using var limited = new DashboardApp { Settings = { ["SignIn:AttemptsPerAddressPer5Minutes"] = "3" } };
+        var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            // Different (unknown) accounts, so no account lockout is involved: only the address's attempts.
+            Assert.Equal(HttpStatusCode.OK, (await SignInAsync(client, "not the password", $"guess{attempt}@ouh.example")).StatusCode);
+        }
+
+        var refused = await SignInAsync(client, DashboardApp.AdminPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many sign-in attempts", await refused.Content.ReadAsStringAsync());
+        Assert.NotNull(refused.Headers.RetryAfter);
+        // Showing the form is never limited.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/SignIn")).StatusCode);
+    }
+
+    [Fact]
     public async Task Pages_need_a_signed_in_user()
     {
         var response = await app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync("/");
