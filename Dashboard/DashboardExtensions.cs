@@ -41,6 +41,7 @@ public static class DashboardExtensions
         services.AddRateLimiter(o => o.AddPolicy<string, SignInRateLimit>(SignInRateLimit.Policy));
         services.AddCors();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.AddSingleton<DeliveryProgressSignal>();
         services.AddScoped<AlertsClient>();
         services.AddScoped<QueuedAlerts>();
         services.AddScoped<AlertSubmission>();

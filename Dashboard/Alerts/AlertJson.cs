@@ -100,4 +100,13 @@ public sealed record DeliveryCountsResponse(
     int Sent,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Delivered,
     int Failed,
-    int Pending);
+    int Pending)
+{
+    /// <summary>The <c>delivery</c> object: each of <paramref name="channels"/> that sends to people, zeros until Channels reports.</summary>
+    public static Dictionary<string, DeliveryCountsResponse> For(IEnumerable<AlertChannel> channels, IReadOnlyList<DeliveryCount> counts) =>
+        channels.Where(c => c != AlertChannel.Banner).ToDictionary(
+            c => c.ToString().ToLowerInvariant(),
+            c => counts.FirstOrDefault(d => d.Channel == c) is { } n
+                ? new DeliveryCountsResponse(n.Sent, c == AlertChannel.Sms ? n.Delivered : null, n.Failed, n.Pending)
+                : new DeliveryCountsResponse(0, c == AlertChannel.Sms ? 0 : null, 0, 0));
+}

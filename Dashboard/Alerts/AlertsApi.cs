@@ -25,6 +25,7 @@ public static class AlertsApi
         api.MapGet("/{id:guid}", GetAlert);
         api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
         api.MapPost("/{id:guid}/deliveries/{channel}/retry-failed", RetryFailed);
+        api.MapGet("/{id:guid}/progress", DeliveryProgressStream.Stream);
         return endpoints;
     }
 
@@ -131,11 +132,7 @@ public static class AlertsApi
             var counts = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
             return TypedResults.Ok(AlertResponse.From(alert) with
             {
-                Delivery = alert.Content.Channels.Where(c => c != AlertChannel.Banner).ToDictionary(
-                    c => c.ToString().ToLowerInvariant(),
-                    c => counts.FirstOrDefault(d => d.Channel == c) is { } n
-                        ? new DeliveryCountsResponse(n.Sent, c == AlertChannel.Sms ? n.Delivered : null, n.Failed, n.Pending)
-                        : new DeliveryCountsResponse(0, c == AlertChannel.Sms ? 0 : null, 0, 0)),
+                Delivery = DeliveryCountsResponse.For(alert.Content.Channels, counts),
             });
         }
         catch (RequestTimeoutException)
@@ -164,7 +161,7 @@ public static class AlertsApi
     internal static async Task<Results<Ok<RetryResponse>, ProblemHttpResult>> RetryFailed(
         Guid id, string channel, IRequestClient<RetryFailedDeliveries> retry, HttpContext http, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<AlertChannel>(channel, ignoreCase: true, out var parsed) || parsed == AlertChannel.Banner || int.TryParse(channel, out _))
+        if (!TryParseSendingChannel(channel, out var parsed))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown channel",
                 detail: $"'{channel}' is not a channel that sends to people; use email or sms.");
@@ -180,6 +177,10 @@ public static class AlertsApi
             return Unavailable();
         }
     }
+
+    /// <summary><c>email</c> or <c>sms</c> (any case): a channel that sends to people. Not the banner, not a number.</summary>
+    internal static bool TryParseSendingChannel(string value, out AlertChannel channel) =>
+        Enum.TryParse(value, ignoreCase: true, out channel) && channel != AlertChannel.Banner && !int.TryParse(value, out _);
 
     /// <summary>Turns a command's outcome into the API's answer.</summary>
     private static async Task<Results<TSuccess, ValidationProblem, ProblemHttpResult>> Answer<TSuccess>(

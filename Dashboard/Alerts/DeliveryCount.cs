@@ -28,7 +28,7 @@ public sealed class DeliveryCount
 }
 
 /// <summary>Keeps the newest <see cref="DeliveryProgress"/> per alert and channel for the API and pages.</summary>
-public sealed class DeliveryProgressConsumer(DashboardDbContext db) : IConsumer<DeliveryProgress>
+public sealed class DeliveryProgressConsumer(DashboardDbContext db, DeliveryProgressSignal signal) : IConsumer<DeliveryProgress>
 {
     public async Task Consume(ConsumeContext<DeliveryProgress> context)
     {
@@ -52,6 +52,7 @@ public sealed class DeliveryProgressConsumer(DashboardDbContext db) : IConsumer<
         row.Pending = progress.Pending;
         row.CountedAtTicks = ticks;
         await db.SaveChangesAsync(context.CancellationToken);
+        signal.Pulse();
     }
 }
 

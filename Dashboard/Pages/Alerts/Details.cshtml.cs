@@ -59,6 +59,29 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
         return Page();
     }
 
+    /// <summary>After "Retry failed": how many went back to the queue.</summary>
+    public string? Retried { get; private set; }
+
+    public async Task<IActionResult> OnPostRetryFailedAsync(Guid id, string channel, [FromServices] IRequestClient<RetryFailedDeliveries> retry, CancellationToken cancellationToken)
+    {
+        if (!AlertsApi.TryParseSendingChannel(channel, out var parsed))
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(id, parsed, User.Identity?.Name ?? "unknown"), cancellationToken);
+            Retried = response.Message.Retried == 1 ? "1 failed message is being sent again." : $"{response.Message.Retried} failed messages are being sent again.";
+        }
+        catch (RequestTimeoutException)
+        {
+            Retried = "The delivery service did not answer. Try again in a moment.";
+        }
+
+        return await OnGetAsync(id, cancellationToken);
+    }
+
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken cancellationToken)
     {
         if (!Confirm)
