@@ -26,6 +26,10 @@ public static class LondonTime
         return $"{local:ddd d MMM yyyy, HH:mm} {(Zone.IsDaylightSavingTime(local) ? "BST" : "GMT")}";
     }
 
+    /// <summary>"GMT (UTC+0)" or "BST (UTC+1)": the UK's clock at that moment, for hints next to time inputs.</summary>
+    public static string Describe(DateTimeOffset instant) =>
+        Zone.IsDaylightSavingTime(ToLondon(instant)) ? "British Summer Time (UTC+1)" : "Greenwich Mean Time (UTC+0)";
+
     public static bool TryToInstant(DateTime local, out DateTimeOffset instant, out string? error)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);

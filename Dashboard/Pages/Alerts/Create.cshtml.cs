@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class CreateModel(AlertSubmission submission, AlertValidator validator, SiteCatalog sites, IOptions<SmsTextOptions> sms, TimeProvider time) : PageModel
+public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts, QueuedAlerts queue, AlertValidator validator, SiteCatalog sites, IOptions<SmsTextOptions> sms, TimeProvider time) : PageModel
 {
     /// <summary>Validator field names (the API's JSON names) → this form's fields.</summary>
     private static readonly Dictionary<string, string> FormFields = new()
@@ -42,13 +42,34 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
     /// <summary>The template the form was filled from, if any.</summary>
     public AlertTemplate? Template { get; private set; }
 
-    public void OnGet(string? template)
+    /// <summary>The headline of the alert the form was copied from, if any.</summary>
+    public string? DuplicateOf { get; private set; }
+
+    /// <summary>The UK clock now, for the hints next to the times.</summary>
+    public string UkClockNow => LondonTime.Describe(time.GetUtcNow());
+
+    /// <summary>Starts from a template (<c>?template=face-coverings</c>) or from a copy of an old alert (<c>?duplicate={id}</c>).</summary>
+    public async Task<IActionResult> OnGetAsync(string? template, Guid? duplicate, CancellationToken cancellationToken)
     {
         Template = AlertTemplates.Find(template);
         if (Template is { } chosen)
         {
             Input = AlertForm.From(chosen);
         }
+        else if (duplicate is { } id)
+        {
+            var content = (await queue.FindAsync(id, cancellationToken))?.Command.Content ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
+            if (content is null)
+            {
+                return NotFound();
+            }
+
+            // Everything but the times: a new alert starts when its author says.
+            Input = AlertForm.From(content);
+            DuplicateOf = content.Headline;
+        }
+
+        return Page();
     }
 
     /// <summary>GET ?handler=SmsSize&amp;headline=…&amp;smsText=…: the count for the text being typed, measured as it will be sent.</summary>
@@ -76,7 +97,18 @@ public sealed class CreateModel(AlertSubmission submission, AlertValidator valid
         }
 
         DateTimeOffset? expiresAt = null;
-        if (Input.ExpiresAt is { } end)
+        if (Input.Ends is { } quick && AlertForm.QuickEnds.TryGetValue(quick, out var lasting))
+        {
+            if (Input.ExpiresAt is not null)
+            {
+                // Two answers to one question: ask rather than silently drop the time typed.
+                ModelState.AddModelError(FieldKey(nameof(AlertForm.ExpiresAt)), "You entered an end time but chose another ending: choose \"At the time below\", or clear the time.");
+                return Page();
+            }
+
+            expiresAt = lasting == TimeSpan.Zero ? null : effectiveFrom + lasting;
+        }
+        else if (Input.ExpiresAt is { } end)
         {
             if (!TryInstant(end, nameof(AlertForm.ExpiresAt), out var instant))
             {
@@ -154,6 +186,34 @@ public sealed class AlertForm
     /// <summary>Europe/London wall-clock time from a datetime-local input.</summary>
     public DateTime? EffectiveFrom { get; set; }
     public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>
+    /// A quick choice for the end (<see cref="QuickEnds"/>), or <c>at</c> (or nothing, as API-style
+    /// form posts send) for <see cref="ExpiresAt"/>.
+    /// </summary>
+    public string? Ends { get; set; }
+
+    /// <summary>The quick choices: how long after the start (zero: until withdrawn).</summary>
+    public static readonly IReadOnlyDictionary<string, TimeSpan> QuickEnds = new Dictionary<string, TimeSpan>
+    {
+        ["until-withdrawn"] = TimeSpan.Zero,
+        ["24-hours"] = TimeSpan.FromHours(24),
+        ["7-days"] = TimeSpan.FromDays(7),
+    };
+
+    public static AlertForm From(AlertContent content) => new()
+    {
+        Kind = content.Kind,
+        Severity = content.Severity,
+        Headline = content.Headline,
+        Body = content.Body,
+        LinkText = content.Link?.Text,
+        LinkUrl = content.Link?.Url,
+        SmsText = content.SmsText,
+        Channels = [.. content.Channels.Select(c => c.ToString().ToLowerInvariant())],
+        Sites = [.. content.Sites],
+        Paths = string.Join('\n', content.Paths),
+    };
 
     public static AlertForm From(AlertTemplate template) => new()
     {
