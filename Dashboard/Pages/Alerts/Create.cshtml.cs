@@ -2,6 +2,7 @@ using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.ServiceDefaults;
+using MassTransit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,16 @@ public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts,
         }
         else if (duplicate is { } id)
         {
-            var content = (await queue.FindAsync(id, cancellationToken))?.Command.Content ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
+            AlertContent? content;
+            try
+            {
+                content = (await queue.FindAsync(id, cancellationToken))?.Command.Content ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
+            }
+            catch (RequestTimeoutException)
+            {
+                return StatusCode(StatusCodes.Status503ServiceUnavailable, "The alert service did not answer, so the alert could not be copied. Try again in a moment.");
+            }
+
             if (content is null)
             {
                 return NotFound();
