@@ -57,9 +57,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
 
-        using (var api = new HttpClient { BaseAddress = new Uri(BaseUrl) })
+        using (var api = ApiClient())
         {
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardApp.ApiKey);
             var alert = await api.CreateAlertAsync(new
             {
                 kind = "VisitingRestrictions",
@@ -86,6 +85,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/Account/SignIn");
         await SignInThroughFormAsync(page, BaseUrl);
         _signedInState = await context.StorageStateAsync();
+    }
+
+    /// <summary>The app's JSON API with the test API key (the public endpoints answer it too).</summary>
+    public HttpClient ApiClient()
+    {
+        var api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardApp.ApiKey);
+        return api;
     }
 
     /// <summary>A new context, with nobody signed in or with the administrator's sign-in cookie.</summary>

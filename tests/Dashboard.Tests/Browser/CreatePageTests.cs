@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -34,8 +33,7 @@ public sealed class CreatePageTests(BrowserFixture browser) : BrowserTest(browse
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "The main lift at the Horton is out of service", Level = 1 })).ToBeVisibleAsync();
 
         var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        using var api = new HttpClient { BaseAddress = new Uri(Browser.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardApp.ApiKey);
+        using var api = Browser.ApiClient();
         var alert = await api.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}");
         var start = alert.GetProperty("effectiveFrom").GetDateTimeOffset();
         var end = alert.GetProperty("expiresAt").GetDateTimeOffset();

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using AlertBroadcaster.Dashboard.Tests.Email;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -10,8 +9,7 @@ public sealed class DeliveryProgressTests(BrowserFixture browser) : BrowserTest(
     [Fact]
     public async Task Delivery_counts_on_an_open_alert_page_update_without_a_reload()
     {
-        using var api = new HttpClient { BaseAddress = new Uri(Browser.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardApp.ApiKey);
+        using var api = Browser.ApiClient();
         await api.ImportAsync(EmailTestCalls.Csv(["progress.reader@example.com,,churchill,"]));
         // Scheduled ahead, so the page is open (and shows nothing sent) before anything is sent.
         var alert = await api.CreateAlertAsync(new

@@ -26,7 +26,7 @@ public sealed class TemplateTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(page.GetByText("Live", new PageGetByTextOptions { Exact = true })).ToBeVisibleAsync();
 
         var id = Guid.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
-        using var http = new HttpClient { BaseAddress = new Uri(Browser.BaseUrl) };
+        using var http = Browser.ApiClient();
         await http.WaitUntilInBannerAsync(id, "?site=horton");
         Assert.DoesNotContain(id, await http.BannerIdsAsync("?site=churchill"));
     }
