@@ -2,6 +2,8 @@ using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Approval;
+using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.Dashboard.Subscribers;
 using AlertBroadcaster.ServiceDefaults;
@@ -32,8 +34,11 @@ public static class DashboardExtensions
 
         services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AuthorizeFolder("/", StaffAuthentication.StaffPolicy);
+            o.Conventions.AuthorizeFolder("/Admin", StaffAuthentication.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Audit", StaffAuthentication.AuditPolicy);
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
         });
         services.AddProblemDetails();
         services.AddApiDocumentation();
@@ -45,6 +50,11 @@ public static class DashboardExtensions
         services.AddScoped<AlertsClient>();
         services.AddScoped<QueuedAlerts>();
         services.AddScoped<AlertSubmission>();
+        services.AddScoped<AlertAuthoring>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<Approvals>();
+        services.AddScoped<StaffUsers>();
+        services.AddOptions<ApprovalOptions>().Bind(builder.Configuration.GetSection(ApprovalOptions.Section));
         services.AddSingleton<WakeUpSignal<QueuedAlertsDispatcher>>();
         services.AddHostedService<QueuedAlertsDispatcher>();
         return builder;

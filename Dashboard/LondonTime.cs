@@ -30,6 +30,13 @@ public static class LondonTime
     public static string Describe(DateTimeOffset instant) =>
         Zone.IsDaylightSavingTime(ToLondon(instant)) ? "British Summer Time (UTC+1)" : "Greenwich Mean Time (UTC+0)";
 
+    /// <summary>Midnight at the start of a UK day (never skipped by a clock change: they happen at 1 a.m.).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, Zone.GetUtcOffset(midnight)).ToUniversalTime();
+    }
+
     public static bool TryToInstant(DateTime local, out DateTimeOffset instant, out string? error)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Approval;
 
 namespace AlertBroadcaster.Dashboard.Alerts;
 
@@ -23,6 +24,9 @@ public sealed record AlertRequest
     public DateTimeOffset? ExpiresAt { get; init; }
     public bool NotifySubscribers { get; init; } = true;
 
+    /// <summary>Admins only: publish without approval, for this reason (recorded in the audit log).</summary>
+    public string? UrgentReason { get; init; }
+
     public AlertContent ToContent(DateTimeOffset now) => new()
     {
         Kind = Kind,
@@ -41,9 +45,10 @@ public sealed record AlertRequest
 }
 
 /// <summary>
-/// An alert as the staff API returns it. <see cref="Status"/> is the Broadcaster's status, or
-/// <c>Queued</c> (revision 0) while the Dashboard holds a new alert the Broadcaster could not yet
-/// take, or <c>Refused</c> with <see cref="Refusal"/> if it later turned it down.
+/// An alert as the staff API returns it. <see cref="Status"/> is the Broadcaster's status, or one
+/// of the Dashboard's while it holds a new alert (revision 0): <c>AwaitingApproval</c>,
+/// <c>Rejected</c> or <c>Cancelled</c> (see <see cref="Approval"/>), <c>Queued</c> while the
+/// Broadcaster cannot be reached, <c>Refused</c> with <see cref="Refusal"/> if it turned it down.
 /// </summary>
 public sealed record AlertResponse(
     Guid Id,
@@ -68,6 +73,10 @@ public sealed record AlertResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string[]>? Refusal { get; init; }
 
+    /// <summary>Who submitted, approved, rejected or urgently published it, when approval was involved.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ApprovalResponse? Approval { get; init; }
+
     /// <summary>Per channel that sends to people: <c>email: {sent, failed, pending}</c>, <c>sms: {sent, delivered, failed, pending}</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, DeliveryCountsResponse>? Delivery { get; init; }
@@ -81,11 +90,33 @@ public sealed record AlertResponse(
             Refusal = queued.Refusal,
         };
 
+    public static AlertResponse From(ApprovalView approval) =>
+        From(approval.Id, 0, approval.State.ToString(), approval.Command.Content, approval.SubmittedBy, approval.SubmittedAt, approval.DecidedAt ?? approval.SubmittedAt) with
+        {
+            Approval = ApprovalResponse.From(approval),
+        };
+
     private static AlertResponse From(
         Guid id, int revision, string status, AlertContent c, string createdBy, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
         new(id, revision, status, c.Kind, c.Severity, c.Headline, c.Body, c.Link, c.SmsText,
             c.Channels, c.Sites, c.Paths, c.EffectiveFrom, c.ExpiresAt, c.NotifySubscribers, createdBy, createdAt, updatedAt);
 }
+
+/// <summary>The <c>approval</c> object: <c>state</c> is AwaitingApproval, Approved, Rejected, Cancelled or PublishedUrgently; <c>comment</c> is the approver's comment or the urgent reason.</summary>
+public sealed record ApprovalResponse(
+    ApprovalState State,
+    string SubmittedBy,
+    DateTimeOffset SubmittedAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Comment)
+{
+    public static ApprovalResponse From(ApprovalView view) =>
+        new(view.State, view.SubmittedBy, view.SubmittedAt, view.DecidedBy, view.DecidedAt, view.Comment);
+}
+
+/// <summary>The body of <c>POST /api/alerts/{id}/approve</c> (optional) and <c>/reject</c> (comment required).</summary>
+public sealed record ApprovalDecision(string? Comment);
 
 /// <summary>The body of <c>GET /api/alerts</c>.</summary>
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Alerts);

@@ -31,6 +31,38 @@ public sealed class AlertSubmission(AlertsClient alerts, QueuedAlerts queue, IBu
         logger.LogWarning("Alert {AlertId} queued until the Broadcaster can be reached", command.AlertId);
         return new Submitted.Queued(queued);
     }
+
+    /// <summary>
+    /// Sends an alert already saved in the queue (an approved one) now, rather than when the
+    /// dispatcher next looks. Null: the Broadcaster could not be reached and it stays queued.
+    /// </summary>
+    public async Task<AlertOutcome?> SendQueuedNowAsync(PublishAlert command, CancellationToken cancellationToken)
+    {
+        if (bus.CheckHealth().Status == BusHealthStatus.Healthy)
+        {
+            try
+            {
+                var outcome = await alerts.PublishAsync(command, cancellationToken);
+                if (outcome is AlertOutcome.Rejected rejected)
+                {
+                    await queue.RecordRefusalAsync(command.AlertId, rejected.Errors);
+                }
+                else
+                {
+                    await queue.RemoveAsync(command.AlertId);
+                }
+
+                return outcome;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "The Broadcaster did not take approved alert {AlertId}; it stays queued", command.AlertId);
+            }
+        }
+
+        queue.Nudge();
+        return null;
+    }
 }
 
 /// <summary>What became of a new alert: the Broadcaster's answer, or queued for later.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Approval;
 using AlertBroadcaster.Dashboard.Identity;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,6 +25,8 @@ public static class AlertsApi
         api.MapGet("/", ListAlerts);
         api.MapGet("/{id:guid}", GetAlert);
         api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
+        api.MapPost("/{id:guid}/approve", ApproveAlert);
+        api.MapPost("/{id:guid}/reject", RejectAlert);
         api.MapPost("/{id:guid}/deliveries/{channel}/retry-failed", RetryFailed);
         api.MapGet("/{id:guid}/progress", DeliveryProgressStream.Stream);
         return endpoints;
@@ -50,7 +53,7 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Created<AlertResponse>, Accepted<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(
-        HttpRequest request, AlertSubmission submission, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        HttpRequest request, AlertAuthoring authoring, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -87,26 +90,38 @@ public static class AlertsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        // Broadcaster unreachable: 202 and the alert is queued (status "Queued"), never lost.
-        var command = new PublishAlert(Guid.NewGuid(), content, http.User.Identity?.Name ?? "unknown");
-        return await submission.SubmitAsync(command, cancellationToken) switch
+        // 202 when the alert waits for approval (status "AwaitingApproval") or for an unreachable
+        // Broadcaster (status "Queued"); either way it is stored and never lost.
+        return await authoring.CreateAsync(content, http.User, body.UrgentReason, cancellationToken) switch
         {
-            Submitted.Answered { Outcome: AlertOutcome.Accepted a } => TypedResults.Created($"/api/alerts/{a.Alert.Id}", AlertResponse.From(a.Alert)),
-            Submitted.Answered { Outcome: AlertOutcome.Rejected r } => TypedResults.ValidationProblem(r.Errors),
-            Submitted.Queued q => TypedResults.Accepted($"/api/alerts/{q.Alert.Id}", AlertResponse.From(q.Alert)),
+            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Accepted a } } => TypedResults.Created($"/api/alerts/{a.Alert.Id}", AlertResponse.From(a.Alert)),
+            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected r } } => TypedResults.ValidationProblem(r.Errors),
+            Authored.Sent { Submitted: Submitted.Queued q } => TypedResults.Accepted($"/api/alerts/{q.Alert.Id}", AlertResponse.From(q.Alert)),
+            Authored.AwaitingApproval w => TypedResults.Accepted($"/api/alerts/{w.Approval.Id}", AlertResponse.From(w.Approval)),
+            Authored.Forbidden f => Forbidden(f.Reason),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
     }
 
-    /// <summary>Queued alerts first (they are the newest and need attention), then the Broadcaster's.</summary>
+    /// <summary>
+    /// Alerts waiting for approval or sent back, then queued ones (they are the newest and need
+    /// attention), then the Broadcaster's; <c>?status=</c> keeps one status.
+    /// </summary>
     internal static async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> ListAlerts(
-        AlertsClient alerts, QueuedAlerts queue, CancellationToken cancellationToken)
+        AlertsClient alerts, QueuedAlerts queue, Approvals approvals, CancellationToken cancellationToken, string? status = null)
     {
+        var held = (await approvals.ListOpenAsync(cancellationToken)).Select(AlertResponse.From).Reverse();
         var queued = (await queue.ListAsync(cancellationToken)).Select(AlertResponse.From).Reverse();
         try
         {
             var list = await alerts.ListAsync(200, cancellationToken);
-            return TypedResults.Ok(new AlertListResponse(queued.Concat(list.Select(AlertResponse.From)).ToList()));
+            var all = held.Concat(queued).Concat(list.Select(AlertResponse.From));
+            if (!string.IsNullOrWhiteSpace(status))
+            {
+                all = all.Where(a => string.Equals(a.Status, status.Trim(), StringComparison.OrdinalIgnoreCase));
+            }
+
+            return TypedResults.Ok(new AlertListResponse(all.ToList()));
         }
         catch (RequestTimeoutException)
         {
@@ -115,11 +130,18 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(
-        Guid id, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, CancellationToken cancellationToken)
+        Guid id, AlertsClient alerts, QueuedAlerts queue, Approvals approvals, DashboardDbContext db, CancellationToken cancellationToken)
     {
+        var approval = await approvals.FindAsync(id, cancellationToken);
+        if (approval is { HeldHere: true })
+        {
+            return TypedResults.Ok(AlertResponse.From(approval));
+        }
+
+        var approvalResponse = approval is null ? null : ApprovalResponse.From(approval);
         if (await queue.FindAsync(id, cancellationToken) is { } queued)
         {
-            return TypedResults.Ok(AlertResponse.From(queued));
+            return TypedResults.Ok(AlertResponse.From(queued) with { Approval = approvalResponse });
         }
 
         try
@@ -133,6 +155,7 @@ public static class AlertsApi
             return TypedResults.Ok(AlertResponse.From(alert) with
             {
                 Delivery = DeliveryCountsResponse.For(alert.Content.Channels, counts),
+                Approval = approvalResponse,
             });
         }
         catch (RequestTimeoutException)
@@ -141,8 +164,9 @@ public static class AlertsApi
         }
     }
 
+    /// <summary>Takes an alert down; one not yet approved is cancelled (status "Cancelled") and never sent.</summary>
     internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> WithdrawAlert(
-        Guid id, AlertsClient alerts, QueuedAlerts queue, HttpContext http, CancellationToken cancellationToken, bool notifySubscribers = false)
+        Guid id, AlertAuthoring authoring, QueuedAlerts queue, HttpContext http, CancellationToken cancellationToken, bool notifySubscribers = false)
     {
         if (await queue.FindAsync(id, cancellationToken) is not null)
         {
@@ -151,15 +175,67 @@ public static class AlertsApi
         }
 
         // ?notifySubscribers=true: those already emailed get a short "withdrawn" note.
-        var command = new WithdrawAlert(id, http.User.Identity?.Name ?? "unknown", notifySubscribers);
-        return await Answer(() => alerts.WithdrawAsync(command, cancellationToken), a => TypedResults.Ok(AlertResponse.From(a)));
+        try
+        {
+            return await authoring.WithdrawAsync(id, http.User, notifySubscribers, cancellationToken) switch
+            {
+                Withdrawn.Cancelled c => TypedResults.Ok(AlertResponse.From(c.Approval)),
+                Withdrawn.ByBroadcaster { Outcome: AlertOutcome.Accepted a } => TypedResults.Ok(AlertResponse.From(a.Alert)),
+                Withdrawn.ByBroadcaster { Outcome: AlertOutcome.Rejected r } => TypedResults.ValidationProblem(r.Errors),
+                Withdrawn.ByBroadcaster { Outcome: AlertOutcome.NotFound n } => NotFound(n.AlertId),
+                var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+            };
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
+    }
+
+    /// <summary>An Approver (not the alert's author) approves it: it is sent on at once.</summary>
+    internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> ApproveAlert(
+        Guid id, Approvals approvals, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, HttpContext http, CancellationToken cancellationToken,
+        [FromBody] ApprovalDecision? decision = null) =>
+        await Decided(await approvals.ApproveAsync(id, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
+
+    /// <summary>An Approver (not the alert's author) sends it back with a comment saying why; it is never sent.</summary>
+    internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> RejectAlert(
+        Guid id, Approvals approvals, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, HttpContext http, CancellationToken cancellationToken,
+        [FromBody] ApprovalDecision? decision = null) =>
+        await Decided(await approvals.RejectAsync(id, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
+
+    private static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> Decided(
+        Decision decision, AlertsClient alerts, QueuedAlerts queue, Approvals approvals, DashboardDbContext db, CancellationToken cancellationToken)
+    {
+        switch (decision)
+        {
+            case Decision.Done { Outcome: AlertOutcome.Rejected rejected }:
+                return TypedResults.ValidationProblem(rejected.Errors, detail: "Approved, but the alert service refused the alert; its author must correct it.");
+            case Decision.Done done:
+                return await GetAlert(done.Approval.Id, alerts, queue, approvals, db, cancellationToken) switch
+                {
+                    { Result: Ok<AlertResponse> ok } => ok,
+                    { Result: ProblemHttpResult problem } => problem,
+                    _ => throw new InvalidOperationException("Unexpected answer."),
+                };
+            case Decision.NotFound n:
+                return NotFound(n.AlertId);
+            case Decision.Forbidden f:
+                return Forbidden(f.Reason);
+            case Decision.Conflict c:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not waiting for approval", detail: c.Reason);
+            case Decision.Invalid i:
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [i.Field] = [i.Message] });
+            default:
+                throw new InvalidOperationException($"Unexpected decision {decision}.");
+        }
     }
 
     public sealed record RetryResponse(Guid AlertId, string Channel, int Retried);
 
     /// <summary>Sends again to the recipients that failed permanently (after fixing the cause, say a mail server setting).</summary>
     internal static async Task<Results<Ok<RetryResponse>, ProblemHttpResult>> RetryFailed(
-        Guid id, string channel, IRequestClient<RetryFailedDeliveries> retry, HttpContext http, CancellationToken cancellationToken)
+        Guid id, string channel, AlertAuthoring authoring, HttpContext http, CancellationToken cancellationToken)
     {
         if (!TryParseSendingChannel(channel, out var parsed))
         {
@@ -169,8 +245,8 @@ public static class AlertsApi
 
         try
         {
-            var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(id, parsed, http.User.Identity?.Name ?? "unknown"), cancellationToken);
-            return TypedResults.Ok(new RetryResponse(id, channel.ToLowerInvariant(), response.Message.Retried));
+            var retried = await authoring.RetryFailedAsync(id, parsed, http.User, cancellationToken);
+            return TypedResults.Ok(new RetryResponse(id, channel.ToLowerInvariant(), retried));
         }
         catch (RequestTimeoutException)
         {
@@ -182,26 +258,8 @@ public static class AlertsApi
     internal static bool TryParseSendingChannel(string value, out AlertChannel channel) =>
         Enum.TryParse(value, ignoreCase: true, out channel) && channel != AlertChannel.Banner && !int.TryParse(value, out _);
 
-    /// <summary>Turns a command's outcome into the API's answer.</summary>
-    private static async Task<Results<TSuccess, ValidationProblem, ProblemHttpResult>> Answer<TSuccess>(
-        Func<Task<AlertOutcome>> send, Func<AlertDetails, TSuccess> success)
-        where TSuccess : IResult
-    {
-        try
-        {
-            return await send() switch
-            {
-                AlertOutcome.Accepted a => success(a.Alert),
-                AlertOutcome.Rejected r => TypedResults.ValidationProblem(r.Errors),
-                AlertOutcome.NotFound n => NotFound(n.AlertId),
-                var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
-            };
-        }
-        catch (RequestTimeoutException)
-        {
-            return Unavailable();
-        }
-    }
+    private static ProblemHttpResult Forbidden(string reason) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: reason);
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Alert not found", detail: $"There is no alert {id}.");

@@ -11,6 +11,15 @@ public sealed class QueuedAlerts(DashboardDbContext db, WakeUpSignal<QueuedAlert
 {
     public async Task<QueuedAlertView> AddAsync(PublishAlert command, CancellationToken cancellationToken)
     {
+        var row = Enqueue(command);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return View(row);
+    }
+
+    /// <summary>Queues within the caller's unit of work (saved with the change that sends the alert, such as its approval).</summary>
+    public QueuedAlert Enqueue(PublishAlert command)
+    {
         var row = new QueuedAlert
         {
             Id = command.AlertId,
@@ -18,10 +27,22 @@ public sealed class QueuedAlerts(DashboardDbContext db, WakeUpSignal<QueuedAlert
             QueuedAt = time.GetUtcNow(),
         };
         db.QueuedAlerts.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
-        return View(row);
+        return row;
     }
+
+    /// <summary>The Broadcaster took it: it leaves the queue. Safe if the dispatcher got there first.</summary>
+    public Task RemoveAsync(Guid alertId) =>
+        db.QueuedAlerts.Where(q => q.Id == alertId).ExecuteDeleteAsync(CancellationToken.None);
+
+    /// <summary>The Broadcaster refused it: it stays, with the reasons, for staff to see.</summary>
+    public Task RecordRefusalAsync(Guid alertId, IReadOnlyDictionary<string, string[]> errors)
+    {
+        var refusal = JsonSerializer.Serialize(errors);
+        return db.QueuedAlerts.Where(q => q.Id == alertId).ExecuteUpdateAsync(set => set.SetProperty(q => q.Refusal, refusal), CancellationToken.None);
+    }
+
+    /// <summary>Wakes the dispatcher to try again now.</summary>
+    public void Nudge() => signal.Notify();
 
     public async Task<QueuedAlertView?> FindAsync(Guid alertId, CancellationToken cancellationToken) =>
         await db.QueuedAlerts.AsNoTracking().FirstOrDefaultAsync(q => q.Id == alertId, cancellationToken) is { } row ? View(row) : null;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.ServiceDefaults;
@@ -46,24 +45,25 @@ public sealed class QueuedAlertsDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
+        var queue = scope.ServiceProvider.GetRequiredService<QueuedAlerts>();
         var alerts = scope.ServiceProvider.GetRequiredService<AlertsClient>();
-        var waiting = (await db.QueuedAlerts.Where(q => q.Refusal == null).ToListAsync(cancellationToken)).OrderBy(q => q.QueuedAt);
+        var waiting = (await db.QueuedAlerts.AsNoTracking().Where(q => q.Refusal == null).ToListAsync(cancellationToken)).OrderBy(q => q.QueuedAt);
         foreach (var row in waiting)
         {
-            // A timeout throws and leaves this row and the rest for the next round.
+            // A timeout throws and leaves this row and the rest for the next round. The row may
+            // also be sent at the same moment by an approval (AlertSubmission.SendQueuedNowAsync):
+            // the Broadcaster stores a publish once per id, and both ends of the race are harmless.
             switch (await alerts.PublishAsync(QueuedAlerts.Command(row), cancellationToken))
             {
                 case AlertOutcome.Rejected rejected:
-                    row.Refusal = JsonSerializer.Serialize(rejected.Errors);
+                    await queue.RecordRefusalAsync(row.Id, rejected.Errors);
                     logger.LogError("The Broadcaster refused queued alert {AlertId}", row.Id);
                     break;
                 default:
-                    db.QueuedAlerts.Remove(row);
+                    await queue.RemoveAsync(row.Id);
                     logger.LogInformation("Queued alert {AlertId} sent to the Broadcaster", row.Id);
                     break;
             }
-
-            await db.SaveChangesAsync(cancellationToken);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,7 +32,7 @@ public sealed class AdminSeeder(IServiceScopeFactory scopes, IConfiguration conf
 
         var email = configuration["Admin:Email"] is { Length: > 0 } configured ? configured : DefaultEmail;
         var given = configuration["Admin:Password"];
-        var password = string.IsNullOrEmpty(given) ? GeneratePassword() : given;
+        var password = string.IsNullOrEmpty(given) ? StaffUsers.OneTimePassword() : given;
 
         var admin = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
         var created = await users.CreateAsync(admin, password);
@@ -59,7 +58,4 @@ public sealed class AdminSeeder(IServiceScopeFactory scopes, IConfiguration conf
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static string GeneratePassword() =>
-        RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Dashboard.Identity;
@@ -16,14 +17,17 @@ public sealed class ApiOptions
 }
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c> against <c>Api:Keys</c>. Keys are compared as hashes
-/// in constant time; the principal is named after the key's position, never the key itself.
+/// <c>Authorization: Bearer &lt;key&gt;</c> against the operator's <c>Api:Keys</c> (compared as
+/// hashes in constant time, named by position: <c>api-key-1</c>; their alerts skip approval, as
+/// the operator who configured them is trusted) and then the keys Admins made in the Dashboard
+/// (<see cref="ApiKey"/>, found by hash, named <c>api-key:{name}</c>). Never the key itself.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptionsMonitor<ApiOptions> api)
+    IOptionsMonitor<ApiOptions> api,
+    DashboardDbContext db)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -32,15 +36,16 @@ public sealed class ApiKeyAuthenticationHandler(
     public static bool HasBearer(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase);
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[BearerPrefix.Length..].Trim()));
+        var key = header[BearerPrefix.Length..].Trim();
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var keys = api.CurrentValue.Keys;
         var match = -1;
         for (var i = 0; i < keys.Count; i++)
@@ -53,15 +58,29 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        if (match < 0)
+        if (match >= 0)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not recognised."));
+            return Success($"api-key-{match + 1}", publishesWithoutApproval: true);
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"api-key-{match + 1}"), new Claim(ClaimTypes.Role, Roles.Author)],
-            SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var hash = ApiKey.HashOf(key);
+        if (await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, Context.RequestAborted) is { } made)
+        {
+            return Success($"api-key:{made.Name}", made.PublishesWithoutApproval);
+        }
+
+        return AuthenticateResult.Fail("The API key is not recognised.");
+    }
+
+    private static AuthenticateResult Success(string name, bool publishesWithoutApproval)
+    {
+        List<Claim> claims = [new(ClaimTypes.Name, name), new(ClaimTypes.Role, Roles.Author)];
+        if (publishesWithoutApproval)
+        {
+            claims.Add(new Claim(StaffClaims.PublishesWithoutApproval, "true"));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,4 +1,6 @@
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Approval;
+using AlertBroadcaster.Dashboard.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using AlertBroadcaster.ServiceDefaults;
@@ -7,12 +9,18 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Dashboard.Identity;
 
-/// <summary>The Dashboard's database: staff users and roles, alerts queued for the Broadcaster, delivery counts.</summary>
+/// <summary>The Dashboard's database: staff users, roles and API keys, alerts awaiting approval or queued for the Broadcaster, delivery counts, the audit log.</summary>
 public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, string>
 {
     public DbSet<QueuedAlert> QueuedAlerts => Set<QueuedAlert>();
 
     public DbSet<DeliveryCount> DeliveryCounts => Set<DeliveryCount>();
+
+    public DbSet<AlertApproval> AlertApprovals => Set<AlertApproval>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DashboardDbContext(DbContextOptions<DashboardDbContext> options) : base(options)
     {
@@ -35,6 +43,24 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
         {
             count.HasKey(c => new { c.AlertId, c.Channel });
             count.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<AlertApproval>(approval =>
+        {
+            approval.Property(a => a.Id).ValueGeneratedNever();
+            approval.Property(a => a.State).HasConversion<string>().HasMaxLength(32);
+            approval.HasIndex(a => a.State);
+        });
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable(AuditEntry.Table);
+            entry.HasIndex(e => e.AlertId);
+            entry.HasIndex(e => e.Actor);
+            entry.HasIndex(e => e.Action);
+        });
+        builder.Entity<ApiKey>(key =>
+        {
+            key.Property(k => k.Id).ValueGeneratedNever();
+            key.HasIndex(k => k.Hash).IsUnique();
         });
     }
 }

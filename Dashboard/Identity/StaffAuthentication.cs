@@ -12,8 +12,14 @@ public static class StaffAuthentication
     public const string ApiScheme = "StaffApi";
     public const string ApiPolicy = "StaffApi";
 
-    /// <summary>Signed-in administrators only (the job dashboard at /hangfire).</summary>
+    /// <summary>Signed-in administrators only (the job dashboard at /hangfire, users, API keys).</summary>
     public const string AdminPolicy = "Admin";
+
+    /// <summary>Signed in with at least one staff role: every Dashboard page. An account with no role sees nothing.</summary>
+    public const string StaffPolicy = "Staff";
+
+    /// <summary>Admins and Approvers: the audit log.</summary>
+    public const string AuditPolicy = "Audit";
 
     /// <summary>A staff API key (scripts, the trust's CRM export) or a signed-in administrator: subscriber lists.</summary>
     public const string SubscriberAdminPolicy = "SubscriberAdmin";
@@ -37,11 +43,13 @@ public static class StaffAuthentication
             .AddEntityFrameworkStores<DashboardDbContext>()
             .AddDefaultTokenProviders();
 
+        // Roles and locks changed by an Admin reach signed-in sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/Account/SignIn";
             o.LogoutPath = "/Account/SignOut";
-            o.AccessDeniedPath = "/Account/SignIn";
+            o.AccessDeniedPath = "/Account/AccessDenied";
             o.Cookie.Name = "alert-broadcaster";
             o.Cookie.HttpOnly = true;
             // Strict: a cross-site form or script can never ride on a signed-in session.
@@ -60,6 +68,8 @@ public static class StaffAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAuthenticatedUser())
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin))
+            .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.All))
+            .AddPolicy(AuditPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin, Roles.Approver))
             .AddPolicy(SubscriberAdminPolicy, p => p.AddAuthenticationSchemes(ApiScheme).RequireAssertion(context =>
                 context.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName || context.User.IsInRole(Roles.Admin)));
         return services;

@@ -1,12 +1,16 @@
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Approval;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages;
 
-public sealed class IndexModel(AlertsClient alerts, QueuedAlerts queue) : PageModel
+public sealed class IndexModel(AlertsClient alerts, QueuedAlerts queue, Approvals approvals) : PageModel
 {
+    /// <summary>New alerts waiting for a second person, or sent back to their authors.</summary>
+    public IReadOnlyList<ApprovalView> Held { get; private set; } = [];
+
     /// <summary>New alerts waiting for the alert service (or refused by it).</summary>
     public IReadOnlyList<QueuedAlertView> Queued { get; private set; } = [];
 
@@ -16,6 +20,7 @@ public sealed class IndexModel(AlertsClient alerts, QueuedAlerts queue) : PageMo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        Held = await approvals.ListOpenAsync(cancellationToken);
         Queued = await queue.ListAsync(cancellationToken);
         try
         {

@@ -6,9 +6,18 @@ public static class StatusTag
     public static string Classes(object status) => "nhsuk-tag " + status.ToString() switch
     {
         "Live" => "nhsuk-tag--green",
-        "Scheduled" or "AwaitingApproval" => "nhsuk-tag--blue",
+        "Scheduled" => "nhsuk-tag--blue",
+        "AwaitingApproval" => "nhsuk-tag--purple",
         "Queued" => "nhsuk-tag--yellow",
-        "Refused" => "nhsuk-tag--red",
+        "Refused" or "Rejected" => "nhsuk-tag--red",
         _ => "nhsuk-tag--grey",
+    };
+
+    /// <summary>A status in words ("AwaitingApproval" → "Awaiting approval").</summary>
+    public static string Words(object status) => status.ToString() switch
+    {
+        "AwaitingApproval" => "Awaiting approval",
+        "PublishedUrgently" => "Published without approval",
+        var other => other ?? "",
     };
 }

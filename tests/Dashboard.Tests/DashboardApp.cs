@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AlertBroadcaster.TestSupport;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AlertBroadcaster.Dashboard.Tests;
 
@@ -45,6 +47,12 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
     /// <summary>Any other settings (configuration keys with ':').</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
 
+    /// <summary>
+    /// <c>Approval:Required</c>. Off by default here, so tests about delivery need no second
+    /// person; the approval tests and the browser tests turn it on, as a trust runs it.
+    /// </summary>
+    public bool RequireApproval { get; init; }
+
     /// <summary>False: start with no Admin settings, as a new user would without reading the README.</summary>
     public bool SeedAdmin { get; init; } = true;
 
@@ -61,6 +69,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         builder.UseSetting("Api:Keys:0", ApiKey);
         // Tests sign in far more often than people do; the limit itself is tested with a low one.
         builder.UseSetting("SignIn:AttemptsPerAddressPer5Minutes", "10000");
+        builder.UseSetting("Approval:Required", RequireApproval ? "true" : "false");
         if (PostgresDatabase is not null)
         {
             builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString(PostgresDatabase));
@@ -95,6 +104,30 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         ["Email:PublicBaseUrl"] = "http://localhost",
         ["Jobs:InvisibilityTimeout"] = "00:00:15",
     };
+
+    /// <summary>
+    /// A signed-in client (cookie) for <paramref name="email"/>, made with <paramref name="roles"/>
+    /// if new, sending the header the API asks of signed-in changes.
+    /// </summary>
+    public async Task<HttpClient> StaffClientAsync(string email, params string[] roles)
+    {
+        const string password = "a long staff password";
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            if (await users.FindByEmailAsync(email) is null)
+            {
+                var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+                Assert.True((await users.CreateAsync(user, password)).Succeeded);
+                Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
+            }
+        }
+
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await Account.SignInTests.SignInAsync(client, password, email)).StatusCode);
+        client.DefaultRequestHeaders.Add("X-Requested-With", "test");
+        return client;
+    }
 
     /// <summary>A client that sends the API key.</summary>
     public HttpClient CreateApiClient()

@@ -1,6 +1,7 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Approval;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,15 @@ using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts, QueuedAlerts queue, AlertValidator validator, SiteCatalog sites, IOptions<SmsTextOptions> sms, TimeProvider time) : PageModel
+public sealed class CreateModel(
+    AlertAuthoring authoring,
+    Approvals approvals,
+    AlertsClient alerts,
+    QueuedAlerts queue,
+    AlertValidator validator,
+    SiteCatalog sites,
+    IOptions<SmsTextOptions> sms,
+    TimeProvider time) : PageModel
 {
     /// <summary>Validator field names (the API's JSON names) → this form's fields.</summary>
     private static readonly Dictionary<string, string> FormFields = new()
@@ -30,6 +39,12 @@ public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts,
 
     [BindProperty]
     public AlertForm Input { get; set; } = new();
+
+    /// <summary>Whether this user's alert waits for a second person (the button says so).</summary>
+    public bool NeedsApproval => approvals.IsRequiredFor(User);
+
+    /// <summary>Admins may publish without approval in an emergency, giving a reason.</summary>
+    public bool MayPublishUrgently => NeedsApproval && User.IsInRole(Identity.Roles.Admin);
 
     public SiteCatalog Sites => sites;
 
@@ -62,7 +77,9 @@ public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts,
             AlertContent? content;
             try
             {
-                content = (await queue.FindAsync(id, cancellationToken))?.Command.Content ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
+                content = (await approvals.FindAsync(id, cancellationToken))?.Command.Content
+                    ?? (await queue.FindAsync(id, cancellationToken))?.Command.Content
+                    ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
             }
             catch (RequestTimeoutException)
             {
@@ -97,7 +114,20 @@ public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts,
         return $"As written, with the hint: {size.Describe()}.{limit}";
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => PublishAsync(urgentReason: null, cancellationToken);
+
+    /// <summary>"Publish now without approval" (Admins): the reason is required and audited.</summary>
+    public Task<IActionResult> OnPostUrgentAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Input.UrgentReason))
+        {
+            ModelState.AddModelError(FieldKey(nameof(AlertForm.UrgentReason)), "Give the reason it cannot wait for approval; it is recorded in the audit log.");
+        }
+
+        return PublishAsync(Input.UrgentReason, cancellationToken);
+    }
+
+    private async Task<IActionResult> PublishAsync(string? urgentReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var effectiveFrom = now;
@@ -139,15 +169,21 @@ public sealed class CreateModel(AlertSubmission submission, AlertsClient alerts,
             return Page();
         }
 
-        var command = new PublishAlert(Guid.NewGuid(), content, User.Identity?.Name ?? "unknown");
-        switch (await submission.SubmitAsync(command, cancellationToken))
+        switch (await authoring.CreateAsync(content, User, urgentReason, cancellationToken))
         {
-            case Submitted.Answered { Outcome: AlertOutcome.Rejected rejected }:
+            case Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected rejected } }:
                 AddErrors(rejected.Errors);
                 return Page();
-            default:
+            case Authored.Sent sent:
                 // Accepted, or queued until the Broadcaster is back: the details page says which.
-                return Redirect($"/Alerts/Details/{command.AlertId}");
+                return Redirect($"/Alerts/Details/{sent.AlertId}");
+            case Authored.AwaitingApproval waiting:
+                return Redirect($"/Alerts/Details/{waiting.Approval.Id}");
+            case Authored.Forbidden forbidden:
+                ModelState.AddModelError(FieldKey(nameof(AlertForm.UrgentReason)), forbidden.Reason);
+                return Page();
+            default:
+                throw new InvalidOperationException("Unexpected outcome.");
         }
     }
 
@@ -202,6 +238,9 @@ public sealed class AlertForm
     /// form posts send) for <see cref="ExpiresAt"/>.
     /// </summary>
     public string? Ends { get; set; }
+
+    /// <summary>Why an Admin publishes without approval (only with the "Publish now without approval" button).</summary>
+    public string? UrgentReason { get; set; }
 
     /// <summary>The quick choices: how long after the start (zero: until withdrawn).</summary>
     public static readonly IReadOnlyDictionary<string, TimeSpan> QuickEnds = new Dictionary<string, TimeSpan>

@@ -1,6 +1,7 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
+using AlertBroadcaster.Dashboard.Approval;
 using AlertBroadcaster.Dashboard.Identity;
 using Microsoft.EntityFrameworkCore;
 using AlertBroadcaster.ServiceDefaults;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AlertBroadcaster.Dashboard.Pages.Alerts;
 
-public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, SiteCatalog sites) : PageModel
+public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approvals approvals, AlertAuthoring authoring, DashboardDbContext db, SiteCatalog sites) : PageModel
 {
     /// <summary>Email (and later SMS) delivery counts as Channels last reported them.</summary>
     public IReadOnlyList<DeliveryCount> Deliveries { get; private set; } = [];
@@ -20,8 +21,22 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
     /// <summary>Set instead of <see cref="Alert"/> while the alert waits for the Broadcaster.</summary>
     public QueuedAlertView? Queued { get; private set; }
 
-    /// <summary>What the page shows, whichever of the two it is.</summary>
-    public AlertContent Shown => Alert?.Content ?? Queued!.Command.Content;
+    /// <summary>Its approval record, if approval was involved; while <see cref="ApprovalView.HeldHere"/> the page shows only this.</summary>
+    public ApprovalView? Approval { get; private set; }
+
+    /// <summary>What the page shows, whichever of the three it is.</summary>
+    public AlertContent Shown => Alert?.Content ?? Queued?.Command.Content ?? Approval!.Command.Content;
+
+    public Guid Id => Alert?.Id ?? Queued?.Id ?? Approval!.Id;
+
+    /// <summary>An Approver who did not write it, while it waits.</summary>
+    public bool CanDecide => Approval is { State: ApprovalState.AwaitingApproval } approval
+        && User.IsInRole(Identity.Roles.Approver)
+        && !string.Equals(approval.SubmittedBy, User.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The approver's comment (required to reject).</summary>
+    [BindProperty]
+    public string? Comment { get; set; }
 
     public SiteCatalog Sites => sites;
 
@@ -35,6 +50,12 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
+        Approval = await approvals.FindAsync(id, cancellationToken);
+        if (Approval is { HeldHere: true })
+        {
+            return Page();
+        }
+
         Queued = await queue.FindAsync(id, cancellationToken);
         if (Queued is not null)
         {
@@ -62,7 +83,7 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
     /// <summary>After "Retry failed": how many went back to the queue.</summary>
     public string? Retried { get; private set; }
 
-    public async Task<IActionResult> OnPostRetryFailedAsync(Guid id, string channel, [FromServices] IRequestClient<RetryFailedDeliveries> retry, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRetryFailedAsync(Guid id, string channel, CancellationToken cancellationToken)
     {
         if (!AlertsApi.TryParseSendingChannel(channel, out var parsed))
         {
@@ -71,8 +92,8 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
 
         try
         {
-            var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(id, parsed, User.Identity?.Name ?? "unknown"), cancellationToken);
-            Retried = response.Message.Retried == 1 ? "1 failed message is being sent again." : $"{response.Message.Retried} failed messages are being sent again.";
+            var retried = await authoring.RetryFailedAsync(id, parsed, User, cancellationToken);
+            Retried = retried == 1 ? "1 failed message is being sent again." : $"{retried} failed messages are being sent again.";
         }
         catch (RequestTimeoutException)
         {
@@ -92,13 +113,41 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Dashbo
 
         try
         {
-            var outcome = await alerts.WithdrawAsync(new WithdrawAlert(id, User.Identity?.Name ?? "unknown", NotifySubscribers), cancellationToken);
-            return outcome is AlertOutcome.NotFound ? NotFound() : Redirect($"/Alerts/Details/{id}");
+            var withdrawn = await authoring.WithdrawAsync(id, User, NotifySubscribers, cancellationToken);
+            return withdrawn is Withdrawn.ByBroadcaster { Outcome: AlertOutcome.NotFound } ? NotFound() : Redirect($"/Alerts/Details/{id}");
         }
         catch (RequestTimeoutException)
         {
             ModelState.AddModelError(nameof(Confirm), "The alert service did not answer, so the alert was not withdrawn. Try again in a moment.");
             return await OnGetAsync(id, cancellationToken);
         }
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken cancellationToken) =>
+        await DecidedAsync(id, await approvals.ApproveAsync(id, User, Comment, cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostRejectAsync(Guid id, CancellationToken cancellationToken) =>
+        await DecidedAsync(id, await approvals.RejectAsync(id, User, Comment, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> DecidedAsync(Guid id, Decision decision, CancellationToken cancellationToken)
+    {
+        switch (decision)
+        {
+            case Decision.Done:
+                return Redirect($"/Alerts/Details/{id}");
+            case Decision.NotFound:
+                return NotFound();
+            case Decision.Forbidden f:
+                ModelState.AddModelError(nameof(Comment), f.Reason);
+                break;
+            case Decision.Conflict c:
+                ModelState.AddModelError(nameof(Comment), c.Reason);
+                break;
+            case Decision.Invalid i:
+                ModelState.AddModelError(nameof(Comment), i.Message);
+                break;
+        }
+
+        return await OnGetAsync(id, cancellationToken);
     }
 }

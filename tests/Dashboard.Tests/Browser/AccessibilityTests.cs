@@ -16,6 +16,10 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
     [InlineData("/Alerts/Create", "Create an alert")]
     [InlineData("/Alerts/Details/" + SampleAlert, BrowserFixture.SampleHeadline)]
     [InlineData("/Texts", "Text messages")]
+    [InlineData("/Admin/Users", "Users")]
+    [InlineData("/Admin/ApiKeys", "API keys")]
+    [InlineData("/Audit", "Audit log")]
+    [InlineData("/Account/ChangePassword", "Change your password")]
     public async Task Signed_in_page_has_no_accessibility_violations(string path, string heading)
     {
         var page = await SignedInPageAsync();
@@ -23,6 +27,39 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = heading, Level = 1 })).ToBeVisibleAsync();
 
         AssertNoViolations(path, await page.RunAxe());
+    }
+
+    [Fact]
+    public async Task An_alert_waiting_for_approval_has_no_accessibility_violations_for_its_approver()
+    {
+        var author = await PageAsAsync(Staff.Author);
+        var submitted = await author.Context.APIRequest.PostAsync(Browser.BaseUrl + "/api/alerts", new APIRequestContextOptions
+        {
+            DataObject = new { headline = "Waiting for a second pair of eyes", channels = new[] { "banner" } },
+            Headers = new Dictionary<string, string> { ["X-Requested-With"] = "test" },
+        });
+        Assert.Equal(202, submitted.Status);
+        var id = (await submitted.JsonAsync())!.Value.GetProperty("id").GetGuid();
+
+        var approver = await PageAsAsync(Staff.Approver);
+        await approver.GotoAsync($"/Alerts/Details/{id}");
+        await Expect(approver.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Approve and publish" })).ToBeVisibleAsync();
+        AssertNoViolations("details awaiting approval", await approver.RunAxe());
+    }
+
+    [Fact]
+    public async Task User_page_and_access_denied_page_have_no_accessibility_violations()
+    {
+        var admin = await SignedInPageAsync();
+        await admin.GotoAsync("/Admin/Users");
+        await admin.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = BrowserFixture.AuthorEmail }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = BrowserFixture.AuthorEmail, Level = 1 })).ToBeVisibleAsync();
+        AssertNoViolations("/Admin/Users/Edit", await admin.RunAxe());
+
+        var author = await PageAsAsync(Staff.Author);
+        await author.GotoAsync("/Admin/Users");
+        await Expect(author.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "You do not have access to this page", Level = 1 })).ToBeVisibleAsync();
+        AssertNoViolations("/Account/AccessDenied", await author.RunAxe());
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using AlertBroadcaster.Dashboard.Identity;
 using AlertBroadcaster.TestSupport;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,11 +24,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public const string SampleHeadline = "Visiting restrictions at the John Radcliffe";
 
+    /// <summary>A second and third person, for the approval rule: an Author and an Approver (the administrator has every role).</summary>
+    public const string AuthorEmail = "author@ouh.example";
+    public const string ApproverEmail = "approver@ouh.example";
+    public const string StaffPassword = "a long staff password";
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private string? _signedInState;
+    private readonly Dictionary<Staff, string> _signedInStates = [];
 
-    public DashboardApp App { get; } = new();
+    /// <summary>With approval required, as a trust runs it.</summary>
+    public DashboardApp App { get; } = new() { RequireApproval = true };
 
     /// <summary>The app's address, such as http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -79,12 +87,31 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu"],
         });
 
-        // Signed in once through the form; other tests start from a copy of its cookies.
-        await using var context = await _browser.NewContextAsync(ContextOptions(BaseUrl));
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/SignIn");
-        await SignInThroughFormAsync(page, BaseUrl);
-        _signedInState = await context.StorageStateAsync();
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            foreach (var (email, role) in new[] { (AuthorEmail, Roles.Author), (ApproverEmail, Roles.Approver) })
+            {
+                var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+                Assert.True((await users.CreateAsync(user, StaffPassword)).Succeeded);
+                Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+            }
+        }
+
+        // Each person signed in once through the form; tests start from a copy of their cookies.
+        foreach (var (who, email, password) in new[]
+                 {
+                     (Staff.Admin, DashboardApp.AdminEmail, DashboardApp.AdminPassword),
+                     (Staff.Author, AuthorEmail, StaffPassword),
+                     (Staff.Approver, ApproverEmail, StaffPassword),
+                 })
+        {
+            await using var context = await _browser.NewContextAsync(ContextOptions(BaseUrl));
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/Account/SignIn");
+            await SignInThroughFormAsync(page, BaseUrl, email, password);
+            _signedInStates[who] = await context.StorageStateAsync();
+        }
     }
 
     /// <summary>The app's JSON API with the test API key (the public endpoints answer it too).</summary>
@@ -97,15 +124,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>A new context, with nobody signed in or with the administrator's sign-in cookie.</summary>
     public Task<IBrowserContext> NewContextAsync(bool signedIn) =>
-        Browser.NewContextAsync(ContextOptions(BaseUrl, signedIn ? _signedInState : null));
+        signedIn ? NewContextAsync(Staff.Admin) : Browser.NewContextAsync(ContextOptions(BaseUrl));
+
+    /// <summary>A new context signed in as <paramref name="who"/>.</summary>
+    public Task<IBrowserContext> NewContextAsync(Staff who) =>
+        Browser.NewContextAsync(ContextOptions(BaseUrl, _signedInStates[who]));
 
     private IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture has not started.");
 
-    /// <summary>On the sign-in page: fills in and sends the form as the administrator, and waits for the alert list.</summary>
-    public static async Task SignInThroughFormAsync(IPage page, string baseUrl)
+    /// <summary>On the sign-in page: fills in and sends the form (as the administrator unless told), and waits for the alert list.</summary>
+    public static async Task SignInThroughFormAsync(IPage page, string baseUrl, string email = DashboardApp.AdminEmail, string password = DashboardApp.AdminPassword)
     {
-        await page.GetByLabel("Email address").FillAsync(DashboardApp.AdminEmail);
-        await page.GetByLabel("Password", new PageGetByLabelOptions { Exact = true }).FillAsync(DashboardApp.AdminPassword);
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password", new PageGetByLabelOptions { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(baseUrl + "/");
     }
@@ -120,6 +151,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         await App.DisposeAsync();
     }
+}
+
+/// <summary>Who a browser test signs in as.</summary>
+public enum Staff
+{
+    Admin,
+    Author,
+    Approver,
 }
 
 [CollectionDefinition(Name)]
@@ -139,6 +178,13 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     protected async Task<IPage> SignedInPageAsync() => await (await NewContextAsync(signedIn: true)).NewPageAsync();
 
     protected async Task<IPage> SignedOutPageAsync() => await (await NewContextAsync(signedIn: false)).NewPageAsync();
+
+    protected async Task<IPage> PageAsAsync(Staff who)
+    {
+        var context = await browser.NewContextAsync(who);
+        _contexts.Add(context);
+        return await context.NewPageAsync();
+    }
 
     protected async Task<IBrowserContext> NewContextAsync(bool signedIn)
     {

@@ -29,7 +29,7 @@ public sealed class CreatePageTests(BrowserFixture browser) : BrowserTest(browse
         await page.GotoAsync("/Alerts/Create");
         await page.GetByLabel("Headline", new PageGetByLabelOptions { Exact = true }).FillAsync("The main lift at the Horton is out of service");
         await page.GetByLabel("24 hours after it starts").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Publish alert" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit for approval" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "The main lift at the Horton is out of service", Level = 1 })).ToBeVisibleAsync();
 
         var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
@@ -48,7 +48,7 @@ public sealed class CreatePageTests(BrowserFixture browser) : BrowserTest(browse
         await page.GetByLabel("Headline", new PageGetByLabelOptions { Exact = true }).FillAsync("Two answers to when it ends");
         await page.GetByLabel("7 days after it starts").CheckAsync();
         await page.GetByLabel("Ends (UK time), if at the time below").FillAsync("2031-06-01T09:00");
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Publish alert" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit for approval" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "There is a problem" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "You entered an end time but chose another ending" })).ToBeVisibleAsync();

@@ -52,6 +52,6 @@ public sealed class JobDashboardTests(DashboardApp app) : IClassFixture<Dashboar
 
         var jobs = await client.GetAsync("/hangfire");
         Assert.NotEqual(HttpStatusCode.OK, jobs.StatusCode);
-        Assert.StartsWith("/Account/SignIn", jobs.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/Account/AccessDenied", jobs.Headers.Location!.PathAndQuery);
     }
 }

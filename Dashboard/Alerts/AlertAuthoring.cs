@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using AlertBroadcaster.Broadcaster.Lifecycle;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Approval;
+using AlertBroadcaster.Dashboard.Audit;
+using AlertBroadcaster.Dashboard.Identity;
+using MassTransit;
+
+namespace AlertBroadcaster.Dashboard.Alerts;
+
+/// <summary>
+/// Creating and withdrawing alerts, the same for the pages and the JSON API: applies the approval
+/// rule, sends to the Broadcaster (or queues), and writes the audit log. Content is validated by the caller.
+/// </summary>
+public sealed class AlertAuthoring(
+    AlertSubmission submission,
+    Approvals approvals,
+    AlertsClient alerts,
+    IRequestClient<RetryFailedDeliveries> retry,
+    AuditLog audit)
+{
+    /// <summary>
+    /// A new alert from <paramref name="author"/>. With <paramref name="urgentReason"/>, an Admin
+    /// publishes without approval and the reason goes in the audit log.
+    /// </summary>
+    public async Task<Authored> CreateAsync(AlertContent content, ClaimsPrincipal author, string? urgentReason, CancellationToken cancellationToken)
+    {
+        var command = new PublishAlert(Guid.NewGuid(), content, AuditLog.ActorOf(author));
+        var urgent = !string.IsNullOrWhiteSpace(urgentReason);
+        if (urgent && !author.IsInRole(Roles.Admin))
+        {
+            return new Authored.Forbidden("Only an Admin can publish without approval. Submit it for approval instead.");
+        }
+
+        if (!urgent && approvals.IsRequiredFor(author))
+        {
+            return new Authored.AwaitingApproval(await approvals.SubmitAsync(command, author, cancellationToken));
+        }
+
+        if (urgent)
+        {
+            // Recorded before it is sent: an urgent publish is never unexplained.
+            await approvals.RecordUrgentAsync(command, author, urgentReason!.Trim());
+        }
+
+        var submitted = await submission.SubmitAsync(command, cancellationToken);
+        if (!urgent && submitted is not Submitted.Answered { Outcome: AlertOutcome.Rejected })
+        {
+            await audit.RecordAsync(author, AuditActions.AlertCreated, content.Headline, command.AlertId, after: content);
+        }
+
+        return new Authored.Sent(command.AlertId, submitted);
+    }
+
+    /// <summary>
+    /// Takes an alert down (or cancels it before it goes live, or before anyone approved it).
+    /// A request timeout surfaces as <see cref="MassTransit.RequestTimeoutException"/>.
+    /// </summary>
+    public async Task<Withdrawn> WithdrawAsync(Guid alertId, ClaimsPrincipal user, bool notifySubscribers, CancellationToken cancellationToken)
+    {
+        if (await approvals.FindAsync(alertId, cancellationToken) is { HeldHere: true } approval)
+        {
+            return approval.State == ApprovalState.AwaitingApproval && await approvals.CancelAsync(alertId, user, cancellationToken) is Decision.Done done
+                ? new Withdrawn.Cancelled(done.Approval)
+                : new Withdrawn.Cancelled(approval);
+        }
+
+        var outcome = await alerts.WithdrawAsync(new WithdrawAlert(alertId, AuditLog.ActorOf(user), notifySubscribers), cancellationToken);
+        if (outcome is AlertOutcome.Accepted accepted)
+        {
+            await audit.RecordAsync(user, AuditActions.AlertWithdrawn,
+                notifySubscribers ? $"{accepted.Alert.Content.Headline} (subscribers told)" : accepted.Alert.Content.Headline, alertId);
+        }
+
+        return new Withdrawn.ByBroadcaster(outcome);
+    }
+
+    /// <summary>Sends again to the recipients that failed on <paramref name="channel"/>; how many went back to the queue.</summary>
+    public async Task<int> RetryFailedAsync(Guid alertId, AlertChannel channel, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(alertId, channel, AuditLog.ActorOf(user)), cancellationToken);
+        await audit.RecordAsync(user, AuditActions.DeliveriesRetried, $"{response.Message.Retried} failed {channel.ToString().ToLowerInvariant()} messages sent again", alertId);
+        return response.Message.Retried;
+    }
+}
+
+/// <summary>What became of a new alert.</summary>
+public abstract record Authored
+{
+    /// <summary>Sent to the Broadcaster (its answer) or queued for it.</summary>
+    public sealed record Sent(Guid AlertId, Submitted Submitted) : Authored;
+
+    /// <summary>Held for a second person to approve.</summary>
+    public sealed record AwaitingApproval(ApprovalView Approval) : Authored;
+
+    public sealed record Forbidden(string Reason) : Authored;
+}
+
+/// <summary>What became of a withdrawal.</summary>
+public abstract record Withdrawn
+{
+    /// <summary>It had not been approved: it is cancelled and will never be sent.</summary>
+    public sealed record Cancelled(ApprovalView Approval) : Withdrawn;
+
+    public sealed record ByBroadcaster(AlertOutcome Outcome) : Withdrawn;
+}

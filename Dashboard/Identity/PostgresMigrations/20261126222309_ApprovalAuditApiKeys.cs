@@ -1,0 +1,136 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
+{
+    /// <inheritdoc />
+    public partial class ApprovalAuditApiKeys : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AlertApprovals",
+                schema: "dashboard",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Command = table.Column<string>(type: "text", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "text", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DecidedBy = table.Column<string>(type: "text", nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Comment = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertApprovals", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                schema: "dashboard",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Hash = table.Column<string>(type: "text", nullable: false),
+                    Prefix = table.Column<string>(type: "text", nullable: false),
+                    PublishesWithoutApproval = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                schema: "dashboard",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "text", nullable: false),
+                    Action = table.Column<string>(type: "text", nullable: false),
+                    AlertId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Summary = table.Column<string>(type: "text", nullable: false),
+                    Before = table.Column<string>(type: "text", nullable: true),
+                    After = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            // Append-only: the database itself refuses to change or remove audit entries.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION dashboard.audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'The audit log is append-only: entries cannot be changed or deleted.';
+                END $$;
+                CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON dashboard."AuditEntries"
+                    FOR EACH ROW EXECUTE FUNCTION dashboard.audit_entries_append_only();
+                CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON dashboard."AuditEntries"
+                    FOR EACH STATEMENT EXECUTE FUNCTION dashboard.audit_entries_append_only();
+                """);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertApprovals_State",
+                schema: "dashboard",
+                table: "AlertApprovals",
+                column: "State");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Hash",
+                schema: "dashboard",
+                table: "ApiKeys",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action",
+                schema: "dashboard",
+                table: "AuditEntries",
+                column: "Action");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Actor",
+                schema: "dashboard",
+                table: "AuditEntries",
+                column: "Actor");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_AlertId",
+                schema: "dashboard",
+                table: "AuditEntries",
+                column: "AlertId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AlertApprovals",
+                schema: "dashboard");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeys",
+                schema: "dashboard");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries",
+                schema: "dashboard");
+
+            migrationBuilder.Sql("DROP FUNCTION dashboard.audit_entries_append_only();");
+        }
+    }
+}
