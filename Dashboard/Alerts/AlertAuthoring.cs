@@ -53,6 +53,44 @@ public sealed class AlertAuthoring(
     }
 
     /// <summary>
+    /// A new revision of a published alert. Under the approval rule it waits, like a new alert,
+    /// for someone else to approve it; otherwise it is sent to the Broadcaster at once. Either way
+    /// the audit log keeps the content before and after. A request timeout surfaces as
+    /// <see cref="RequestTimeoutException"/>.
+    /// </summary>
+    public async Task<Authored> UpdateAsync(Guid alertId, AlertContent content, ClaimsPrincipal author, CancellationToken cancellationToken)
+    {
+        if (await alerts.GetAsync(alertId, cancellationToken) is not { } current)
+        {
+            return new Authored.Updated(new AlertOutcome.NotFound(alertId));
+        }
+
+        if (current.Status is AlertStatus.Expired or AlertStatus.Withdrawn)
+        {
+            return new Authored.Updated(new AlertOutcome.Rejected(alertId, new Dictionary<string, string[]>
+            {
+                ["status"] = [$"This alert is {current.Status} and can no longer be changed. Duplicate it as a new alert instead."],
+            }));
+        }
+
+        var command = new UpdateAlert(alertId, content, AuditLog.ActorOf(author));
+        if (approvals.IsRequiredFor(author))
+        {
+            return await approvals.SubmitUpdateAsync(command, current.Content, author, cancellationToken) is { } held
+                ? new Authored.AwaitingApproval(held)
+                : new Authored.Conflict("A change to this alert is already waiting for approval: ask for it to be approved or rejected first, or withdraw it.");
+        }
+
+        var outcome = await alerts.UpdateAsync(command, cancellationToken);
+        if (outcome is AlertOutcome.Accepted accepted)
+        {
+            await audit.RecordAsync(author, AuditActions.AlertChanged, $"{content.Headline} (revision {accepted.Alert.Revision})", alertId, before: current.Content, after: accepted.Alert.Content);
+        }
+
+        return new Authored.Updated(outcome);
+    }
+
+    /// <summary>
     /// Takes an alert down (or cancels it before it goes live, or before anyone approved it).
     /// A request timeout surfaces as <see cref="MassTransit.RequestTimeoutException"/>.
     /// </summary>
@@ -68,6 +106,12 @@ public sealed class AlertAuthoring(
         var outcome = await alerts.WithdrawAsync(new WithdrawAlert(alertId, AuditLog.ActorOf(user), notifySubscribers), cancellationToken);
         if (outcome is AlertOutcome.Accepted accepted)
         {
+            // A change still waiting for approval would only be refused now: it goes with the alert.
+            if (await approvals.FindAwaitingAsync(alertId, cancellationToken) is not null)
+            {
+                await approvals.CancelAsync(alertId, user, cancellationToken);
+            }
+
             await audit.RecordAsync(user, AuditActions.AlertWithdrawn,
                 notifySubscribers ? $"{accepted.Alert.Content.Headline} (subscribers told)" : accepted.Alert.Content.Headline, alertId);
         }
@@ -93,7 +137,12 @@ public abstract record Authored
     /// <summary>Held for a second person to approve.</summary>
     public sealed record AwaitingApproval(ApprovalView Approval) : Authored;
 
+    /// <summary>A change sent to the Broadcaster: its answer.</summary>
+    public sealed record Updated(AlertOutcome Outcome) : Authored;
+
     public sealed record Forbidden(string Reason) : Authored;
+
+    public sealed record Conflict(string Reason) : Authored;
 }
 
 /// <summary>What became of a withdrawal.</summary>

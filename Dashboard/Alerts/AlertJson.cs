@@ -77,6 +77,10 @@ public sealed record AlertResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ApprovalResponse? Approval { get; init; }
 
+    /// <summary>A change waiting for approval: the alert as it would be (status <c>AwaitingApproval</c>); the alert itself is unchanged until then.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AlertResponse? PendingChange { get; init; }
+
     /// <summary>Per channel that sends to people: <c>email: {sent, failed, pending}</c>, <c>sms: {sent, delivered, failed, pending}</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, DeliveryCountsResponse>? Delivery { get; init; }
@@ -91,7 +95,7 @@ public sealed record AlertResponse(
         };
 
     public static AlertResponse From(ApprovalView approval) =>
-        From(approval.Id, 0, approval.State.ToString(), approval.Command.Content, approval.SubmittedBy, approval.SubmittedAt, approval.DecidedAt ?? approval.SubmittedAt) with
+        From(approval.Id, 0, approval.State.ToString(), approval.Content, approval.SubmittedBy, approval.SubmittedAt, approval.DecidedAt ?? approval.SubmittedAt) with
         {
             Approval = ApprovalResponse.From(approval),
         };

@@ -24,6 +24,7 @@ public static class AlertsApi
         api.MapPost("/", CreateAlert).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapGet("/", ListAlerts);
         api.MapGet("/{id:guid}", GetAlert);
+        api.MapPut("/{id:guid}", UpdateAlert).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapPost("/{id:guid}/withdraw", WithdrawAlert);
         api.MapPost("/{id:guid}/approve", ApproveAlert);
         api.MapPost("/{id:guid}/reject", RejectAlert);
@@ -55,16 +56,77 @@ public static class AlertsApi
     internal static async Task<Results<Created<AlertResponse>, Accepted<AlertResponse>, ValidationProblem, ProblemHttpResult>> CreateAlert(
         HttpRequest request, AlertAuthoring authoring, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
+        var (content, urgentReason, problem) = await ReadAlertAsync(request, validator, time, cancellationToken);
+        switch (problem)
+        {
+            case ValidationProblem invalid:
+                return invalid;
+            case ProblemHttpResult refused:
+                return refused;
+        }
+
+        // 202 when the alert waits for approval (status "AwaitingApproval") or for an unreachable
+        // Broadcaster (status "Queued"); either way it is stored and never lost.
+        return await authoring.CreateAsync(content!, http.User, urgentReason, cancellationToken) switch
+        {
+            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Accepted a } } => TypedResults.Created($"/api/alerts/{a.Alert.Id}", AlertResponse.From(a.Alert)),
+            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected r } } => TypedResults.ValidationProblem(r.Errors),
+            Authored.Sent { Submitted: Submitted.Queued q } => TypedResults.Accepted($"/api/alerts/{q.Alert.Id}", AlertResponse.From(q.Alert)),
+            Authored.AwaitingApproval w => TypedResults.Accepted($"/api/alerts/{w.Approval.Id}", AlertResponse.From(w.Approval)),
+            Authored.Forbidden f => Forbidden(f.Reason),
+            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+        };
+    }
+
+    /// <summary>
+    /// A new revision: the whole alert as it should now be (the body of a create). <c>200</c> with
+    /// the new revision; <c>202</c> while the change waits for approval (the alert is unchanged
+    /// until then, and <c>pendingChange</c> shows it).
+    /// </summary>
+    internal static async Task<Results<Ok<AlertResponse>, Accepted<AlertResponse>, ValidationProblem, ProblemHttpResult>> UpdateAlert(
+        Guid id, HttpRequest request, AlertAuthoring authoring, AlertValidator validator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (content, _, problem) = await ReadAlertAsync(request, validator, time, cancellationToken);
+        switch (problem)
+        {
+            case ValidationProblem invalid:
+                return invalid;
+            case ProblemHttpResult refused:
+                return refused;
+        }
+
+        try
+        {
+            return await authoring.UpdateAsync(id, content!, http.User, cancellationToken) switch
+            {
+                Authored.Updated { Outcome: AlertOutcome.Accepted a } => TypedResults.Ok(AlertResponse.From(a.Alert)),
+                Authored.Updated { Outcome: AlertOutcome.Rejected r } => TypedResults.ValidationProblem(r.Errors),
+                Authored.Updated { Outcome: AlertOutcome.NotFound } => NotFound(id),
+                Authored.AwaitingApproval w => TypedResults.Accepted($"/api/alerts/{id}", AlertResponse.From(w.Approval)),
+                Authored.Conflict c => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A change is already waiting", detail: c.Reason),
+                var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+            };
+        }
+        catch (RequestTimeoutException)
+        {
+            return Unavailable();
+        }
+    }
+
+    /// <summary>Reads and validates an alert body (create or update), or says what is wrong with it.</summary>
+    private static async Task<(AlertContent? Content, string? UrgentReason, IResult? Problem)> ReadAlertAsync(
+        HttpRequest request, AlertValidator validator, TimeProvider time, CancellationToken cancellationToken)
+    {
         if (!request.HasJsonContentType())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Send the alert as JSON with 'Content-Type: application/json'.");
+            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "Send the alert as JSON with 'Content-Type: application/json'."));
         }
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-                detail: $"An alert is at most {MaxBodyBytes / 1024} KB of JSON.");
+            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+                detail: $"An alert is at most {MaxBodyBytes / 1024} KB of JSON."));
         }
 
         AlertRequest? body;
@@ -74,12 +136,12 @@ public static class AlertsApi
         }
         catch (JsonException ex)
         {
-            return TypedResults.ValidationProblem(JsonError(ex), detail: "The request body is not valid JSON for an alert.");
+            return (null, null, TypedResults.ValidationProblem(JsonError(ex), detail: "The request body is not valid JSON for an alert."));
         }
 
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["Send an alert as a JSON object."] });
+            return (null, null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["Send an alert as a JSON object."] }));
         }
 
         // Validated here for an immediate answer; the Broadcaster checks again before storing.
@@ -87,20 +149,10 @@ public static class AlertsApi
         var errors = validator.Validate(content);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return (null, null, TypedResults.ValidationProblem(errors));
         }
 
-        // 202 when the alert waits for approval (status "AwaitingApproval") or for an unreachable
-        // Broadcaster (status "Queued"); either way it is stored and never lost.
-        return await authoring.CreateAsync(content, http.User, body.UrgentReason, cancellationToken) switch
-        {
-            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Accepted a } } => TypedResults.Created($"/api/alerts/{a.Alert.Id}", AlertResponse.From(a.Alert)),
-            Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected r } } => TypedResults.ValidationProblem(r.Errors),
-            Authored.Sent { Submitted: Submitted.Queued q } => TypedResults.Accepted($"/api/alerts/{q.Alert.Id}", AlertResponse.From(q.Alert)),
-            Authored.AwaitingApproval w => TypedResults.Accepted($"/api/alerts/{w.Approval.Id}", AlertResponse.From(w.Approval)),
-            Authored.Forbidden f => Forbidden(f.Reason),
-            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
-        };
+        return (content, body.UrgentReason, null);
     }
 
     /// <summary>
@@ -152,10 +204,12 @@ public static class AlertsApi
             }
 
             var counts = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
+            var pending = await approvals.FindAwaitingAsync(id, cancellationToken);
             return TypedResults.Ok(AlertResponse.From(alert) with
             {
                 Delivery = DeliveryCountsResponse.For(alert.Content.Channels, counts),
                 Approval = approvalResponse,
+                PendingChange = pending is { Kind: ApprovalKind.Update } ? AlertResponse.From(pending) : null,
             });
         }
         catch (RequestTimeoutException)
@@ -226,6 +280,8 @@ public static class AlertsApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not waiting for approval", detail: c.Reason);
             case Decision.Invalid i:
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [i.Field] = [i.Message] });
+            case Decision.Unavailable:
+                return Unavailable();
             default:
                 throw new InvalidOperationException($"Unexpected decision {decision}.");
         }

@@ -3,16 +3,21 @@ using System.Text.Json.Serialization;
 namespace AlertBroadcaster.Dashboard.Approval;
 
 /// <summary>
-/// The second pair of eyes on one new alert. While <see cref="ApprovalState.AwaitingApproval"/> the
-/// alert lives only here (the Broadcaster has never seen it); approval sends the stored command on.
-/// The row is kept afterwards as the record of who approved, rejected or published it urgently.
+/// The second pair of eyes on a new alert or on a change to one. While
+/// <see cref="ApprovalState.AwaitingApproval"/> the new alert (or the new revision) lives only here:
+/// the Broadcaster has never seen it; approval sends the stored command on. The row is kept
+/// afterwards as the record of who approved, rejected or published it urgently.
 /// </summary>
 public sealed class AlertApproval
 {
-    /// <summary>The alert's id, chosen when it was submitted, so its author can follow it at once.</summary>
+    /// <summary>For a new alert, the alert's own id (chosen when it was submitted, so its author can follow it at once); for a change, new.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>The <c>PublishAlert</c> command as JSON.</summary>
+    public Guid AlertId { get; set; }
+
+    public ApprovalKind Kind { get; set; }
+
+    /// <summary>The <c>PublishAlert</c> or <c>UpdateAlert</c> command as JSON.</summary>
     public required string Command { get; set; }
 
     public required string SubmittedBy { get; set; }
@@ -27,6 +32,14 @@ public sealed class AlertApproval
 
     /// <summary>The approver's comment (required to reject), or the reason for an urgent publish.</summary>
     public string? Comment { get; set; }
+}
+
+/// <summary>What is to be approved: a new alert, or a new revision of a published one.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ApprovalKind>))]
+public enum ApprovalKind
+{
+    Publish,
+    Update,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ApprovalState>))]

@@ -5,20 +5,23 @@ using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.Dashboard.Identity;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AlertBroadcaster.Dashboard.Approval;
 
 /// <summary>
-/// The approval rule (<c>Approval:Required</c>): a signed-in author's new alert waits here until a
-/// different person with the Approver role approves it (it is then sent on) or rejects it with a
-/// comment. API keys an Admin marked as trusted, and Admins giving an audited reason, publish directly.
+/// The approval rule (<c>Approval:Required</c>): a signed-in author's new alert, or change to one,
+/// waits here until a different person with the Approver role approves it (it is then sent on) or
+/// rejects it with a comment. API keys an Admin marked as trusted, and Admins giving an audited
+/// reason, publish directly.
 /// </summary>
 public sealed class Approvals(
     DashboardDbContext db,
     QueuedAlerts queue,
     AlertSubmission submission,
+    AlertsClient alerts,
     AuditLog audit,
     TimeProvider time,
     IOptions<ApprovalOptions> options)
@@ -28,16 +31,22 @@ public sealed class Approvals(
 
     public async Task<ApprovalView> SubmitAsync(PublishAlert command, ClaimsPrincipal author, CancellationToken cancellationToken)
     {
-        var row = new AlertApproval
-        {
-            Id = command.AlertId,
-            Command = JsonSerializer.Serialize(command),
-            SubmittedBy = command.RequestedBy,
-            SubmittedAt = time.GetUtcNow(),
-            State = ApprovalState.AwaitingApproval,
-        };
-        db.AlertApprovals.Add(row);
+        var row = NewRow(command.AlertId, command.AlertId, ApprovalKind.Publish, JsonSerializer.Serialize(command), command.RequestedBy);
         audit.Add(author, AuditActions.AlertSubmitted, command.Content.Headline, command.AlertId, after: command.Content);
+        await db.SaveChangesAsync(cancellationToken);
+        return View(row);
+    }
+
+    /// <summary>Holds a new revision for approval; null when one is already waiting (one change at a time).</summary>
+    public async Task<ApprovalView?> SubmitUpdateAsync(UpdateAlert command, AlertContent current, ClaimsPrincipal author, CancellationToken cancellationToken)
+    {
+        if (await FindAwaitingAsync(command.AlertId, cancellationToken) is not null)
+        {
+            return null;
+        }
+
+        var row = NewRow(Guid.NewGuid(), command.AlertId, ApprovalKind.Update, JsonSerializer.Serialize(command), command.RequestedBy);
+        audit.Add(author, AuditActions.AlertChangeSubmitted, command.Content.Headline, command.AlertId, before: current, after: command.Content);
         await db.SaveChangesAsync(cancellationToken);
         return View(row);
     }
@@ -45,26 +54,28 @@ public sealed class Approvals(
     /// <summary>Records an Admin's urgent publish (with the reason) before the alert is sent.</summary>
     public async Task RecordUrgentAsync(PublishAlert command, ClaimsPrincipal admin, string reason)
     {
-        var now = time.GetUtcNow();
-        db.AlertApprovals.Add(new AlertApproval
-        {
-            Id = command.AlertId,
-            Command = JsonSerializer.Serialize(command),
-            SubmittedBy = command.RequestedBy,
-            SubmittedAt = now,
-            State = ApprovalState.PublishedUrgently,
-            DecidedBy = AuditLog.ActorOf(admin),
-            DecidedAt = now,
-            Comment = reason,
-        });
+        var row = NewRow(command.AlertId, command.AlertId, ApprovalKind.Publish, JsonSerializer.Serialize(command), command.RequestedBy);
+        row.State = ApprovalState.PublishedUrgently;
+        row.DecidedBy = AuditLog.ActorOf(admin);
+        row.DecidedAt = row.SubmittedAt;
+        row.Comment = reason;
         audit.Add(admin, AuditActions.AlertPublishedUrgently, $"{command.Content.Headline} — reason: {reason}", command.AlertId, after: command.Content);
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
+    /// <summary>The approval record of a new alert (not of its changes).</summary>
     public async Task<ApprovalView?> FindAsync(Guid alertId, CancellationToken cancellationToken) =>
-        await db.AlertApprovals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken) is { } row ? View(row) : null;
+        await db.AlertApprovals.AsNoTracking().FirstOrDefaultAsync(a => a.AlertId == alertId && a.Kind == ApprovalKind.Publish, cancellationToken) is { } row
+            ? View(row)
+            : null;
 
-    /// <summary>Alerts waiting for approval or sent back, oldest first (a handful; sorted here, as SQLite cannot order instants).</summary>
+    /// <summary>Whatever of this alert waits for approval: the alert itself, or a change to it.</summary>
+    public async Task<ApprovalView?> FindAwaitingAsync(Guid alertId, CancellationToken cancellationToken) =>
+        await db.AlertApprovals.AsNoTracking().FirstOrDefaultAsync(a => a.AlertId == alertId && a.State == ApprovalState.AwaitingApproval, cancellationToken) is { } row
+            ? View(row)
+            : null;
+
+    /// <summary>New alerts and changes waiting for approval or sent back, oldest first (a handful; sorted here, as SQLite cannot order instants).</summary>
     public async Task<IReadOnlyList<ApprovalView>> ListOpenAsync(CancellationToken cancellationToken) =>
         (await db.AlertApprovals.AsNoTracking()
             .Where(a => a.State == ApprovalState.AwaitingApproval || a.State == ApprovalState.Rejected)
@@ -72,38 +83,77 @@ public sealed class Approvals(
         .Select(View).OrderBy(a => a.SubmittedAt).ToList();
 
     /// <summary>
-    /// Approves and sends the alert on. The approval and the alert's place in the Dashboard's outbox
-    /// are saved together, so an approved alert reaches the Broadcaster even if this process stops
-    /// straight after; it is then sent at once when the Broadcaster answers.
+    /// Approves what waits for this alert and sends it on. A new alert's approval and its place in
+    /// the Dashboard's outbox are saved together, so it reaches the Broadcaster even if this
+    /// process stops straight after; it is then sent at once. A change is sent straight to the
+    /// Broadcaster, and waits again if the Broadcaster does not answer.
     /// </summary>
     public async Task<Decision> ApproveAsync(Guid alertId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
     {
-        if (await CheckDeciderAsync(alertId, approver, cancellationToken) is { } refusal)
+        var (row, refusal) = await CheckDeciderAsync(alertId, approver, cancellationToken);
+        if (row is null)
         {
-            return refusal;
+            return refusal!;
         }
 
-        var row = await db.AlertApprovals.AsNoTracking().FirstAsync(a => a.Id == alertId, cancellationToken);
-        var stored = JsonSerializer.Deserialize<PublishAlert>(row.Command)!;
         var now = time.GetUtcNow();
+        var summary = string.IsNullOrWhiteSpace(comment) ? row.Content.Headline : $"{row.Content.Headline} — {comment.Trim()}";
+        if (row.Kind == ApprovalKind.Update)
+        {
+            return await ApproveUpdateAsync(row, approver, comment, summary, now, cancellationToken);
+        }
+
+        var stored = JsonSerializer.Deserialize<PublishAlert>(row.Command)!;
         // "Starts now" meant when approved: a start already past becomes the moment of approval.
         var command = stored with { Content = stored.Content with { EffectiveFrom = stored.Content.EffectiveFrom < now ? now : stored.Content.EffectiveFrom } };
-
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (!await DecideAsync(alertId, ApprovalState.Approved, approver, comment, now, cancellationToken))
+            if (!await DecideAsync(row.RowId, ApprovalState.Approved, approver, comment, now, cancellationToken))
             {
                 return AlreadyDecided();
             }
 
             queue.Enqueue(command);
-            audit.Add(approver, AuditActions.AlertApproved, string.IsNullOrWhiteSpace(comment) ? stored.Content.Headline : $"{stored.Content.Headline} — {comment.Trim()}", alertId);
+            audit.Add(approver, AuditActions.AlertApproved, summary, alertId);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         var outcome = await submission.SendQueuedNowAsync(command, cancellationToken);
         return new Decision.Done((await FindAsync(alertId, cancellationToken))!, outcome);
+    }
+
+    private async Task<Decision> ApproveUpdateAsync(ApprovalView row, ClaimsPrincipal approver, string? comment, string summary, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!await DecideAsync(row.RowId, ApprovalState.Approved, approver, comment, now, cancellationToken))
+        {
+            return AlreadyDecided();
+        }
+
+        var command = JsonSerializer.Deserialize<UpdateAlert>(row.Command)!;
+        AlertOutcome outcome;
+        try
+        {
+            outcome = await alerts.UpdateAsync(command, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RequestTimeoutException or RequestFaultException or OperationCanceledException)
+        {
+            // Not sent: it waits again, for this approver or another to try once the Broadcaster answers.
+            await SetStateAsync(row.RowId, ApprovalState.AwaitingApproval, null, null, null);
+            return new Decision.Unavailable();
+        }
+
+        if (outcome is AlertOutcome.Rejected rejected)
+        {
+            var reasons = string.Join(" ", rejected.Errors.Values.SelectMany(m => m));
+            await SetStateAsync(row.RowId, ApprovalState.Rejected, "alert service", now, $"The alert service refused the change: {reasons}");
+        }
+        else
+        {
+            await audit.RecordAsync(approver, AuditActions.AlertChangeApproved, summary, row.Id);
+        }
+
+        return new Decision.Done(View(await db.AlertApprovals.AsNoTracking().FirstAsync(a => a.Id == row.RowId, cancellationToken)), outcome);
     }
 
     public async Task<Decision> RejectAsync(Guid alertId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
@@ -113,67 +163,66 @@ public sealed class Approvals(
             return new Decision.Invalid("comment", "Say why it is rejected, so its author can put it right.");
         }
 
-        if (await CheckDeciderAsync(alertId, approver, cancellationToken) is { } refusal)
+        var (row, refusal) = await CheckDeciderAsync(alertId, approver, cancellationToken);
+        if (row is null)
         {
-            return refusal;
+            return refusal!;
         }
 
-        if (!await DecideAsync(alertId, ApprovalState.Rejected, approver, comment, time.GetUtcNow(), cancellationToken))
+        if (!await DecideAsync(row.RowId, ApprovalState.Rejected, approver, comment, time.GetUtcNow(), cancellationToken))
         {
             return AlreadyDecided();
         }
 
-        var view = (await FindAsync(alertId, cancellationToken))!;
-        await audit.RecordAsync(approver, AuditActions.AlertRejected, $"{view.Command.Content.Headline} — {comment.Trim()}", alertId);
-        return new Decision.Done(view, null);
+        await audit.RecordAsync(approver, row.Kind == ApprovalKind.Update ? AuditActions.AlertChangeRejected : AuditActions.AlertRejected,
+            $"{row.Content.Headline} — {comment.Trim()}", alertId);
+        return new Decision.Done(View(await db.AlertApprovals.AsNoTracking().FirstAsync(a => a.Id == row.RowId, cancellationToken)), null);
     }
 
-    /// <summary>Withdraws an alert nobody has approved yet: it is never sent. Anyone on the staff may (the author changing their mind, most often).</summary>
+    /// <summary>
+    /// Withdraws what nobody has approved yet: a new alert is never sent; a proposed change is
+    /// dropped and the alert stays as it is. Anyone on the staff may (the author changing their mind, most often).
+    /// </summary>
     public async Task<Decision> CancelAsync(Guid alertId, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (!await DecideAsync(alertId, ApprovalState.Cancelled, user, null, time.GetUtcNow(), cancellationToken))
+        if (await FindAwaitingAsync(alertId, cancellationToken) is not { } row
+            || !await DecideAsync(row.RowId, ApprovalState.Cancelled, user, null, time.GetUtcNow(), cancellationToken))
         {
             return AlreadyDecided();
         }
 
-        var view = (await FindAsync(alertId, cancellationToken))!;
-        await audit.RecordAsync(user, AuditActions.AlertCancelled, view.Command.Content.Headline, alertId);
-        return new Decision.Done(view, null);
+        await audit.RecordAsync(user, AuditActions.AlertCancelled, row.Kind == ApprovalKind.Update ? $"Change to {row.Content.Headline}" : row.Content.Headline, alertId);
+        return new Decision.Done(View(await db.AlertApprovals.AsNoTracking().FirstAsync(a => a.Id == row.RowId, cancellationToken)), null);
     }
 
-    /// <summary>Null when <paramref name="decider"/> may approve or reject this alert now; else why not.</summary>
-    private async Task<Decision?> CheckDeciderAsync(Guid alertId, ClaimsPrincipal decider, CancellationToken cancellationToken)
+    /// <summary>What waits for <paramref name="decider"/> to decide, or why they may not.</summary>
+    private async Task<(ApprovalView? Row, Decision? Refusal)> CheckDeciderAsync(Guid alertId, ClaimsPrincipal decider, CancellationToken cancellationToken)
     {
-        if (await FindAsync(alertId, cancellationToken) is not { } approval)
+        if (await FindAwaitingAsync(alertId, cancellationToken) is not { } awaiting)
         {
-            return new Decision.NotFound(alertId);
+            return (null, await db.AlertApprovals.AnyAsync(a => a.AlertId == alertId, cancellationToken) ? AlreadyDecided() : new Decision.NotFound(alertId));
         }
 
-        if (approval.State != ApprovalState.AwaitingApproval)
+        if (string.Equals(awaiting.SubmittedBy, AuditLog.ActorOf(decider), StringComparison.OrdinalIgnoreCase))
         {
-            return AlreadyDecided();
-        }
-
-        if (string.Equals(approval.SubmittedBy, AuditLog.ActorOf(decider), StringComparison.OrdinalIgnoreCase))
-        {
-            return new Decision.Forbidden("You cannot approve or reject your own alert: someone else with the Approver role must.");
+            return (null, new Decision.Forbidden("You cannot approve or reject your own alert or change: someone else with the Approver role must."));
         }
 
         if (!decider.IsInRole(Roles.Approver))
         {
-            return new Decision.Forbidden("Only someone with the Approver role can approve or reject alerts.");
+            return (null, new Decision.Forbidden("Only someone with the Approver role can approve or reject alerts."));
         }
 
-        return null;
+        return (awaiting, null);
     }
 
-    /// <summary>Moves the alert out of AwaitingApproval, once: of two people deciding at the same moment, one wins.</summary>
-    private async Task<bool> DecideAsync(Guid alertId, ApprovalState state, ClaimsPrincipal decider, string? comment, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Moves one request out of AwaitingApproval, once: of two people deciding at the same moment, one wins.</summary>
+    private async Task<bool> DecideAsync(Guid rowId, ApprovalState state, ClaimsPrincipal decider, string? comment, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var actor = AuditLog.ActorOf(decider);
         var note = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         return await db.AlertApprovals
-            .Where(a => a.Id == alertId && a.State == ApprovalState.AwaitingApproval)
+            .Where(a => a.Id == rowId && a.State == ApprovalState.AwaitingApproval)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(a => a.State, state)
                 .SetProperty(a => a.DecidedBy, actor)
@@ -181,16 +230,47 @@ public sealed class Approvals(
                 .SetProperty(a => a.Comment, note), cancellationToken) == 1;
     }
 
-    private static Decision.Conflict AlreadyDecided() => new("This alert is no longer waiting for approval: refresh to see what happened to it.");
+    private Task SetStateAsync(Guid rowId, ApprovalState state, string? decidedBy, DateTimeOffset? at, string? comment) =>
+        db.AlertApprovals.Where(a => a.Id == rowId).ExecuteUpdateAsync(set => set
+            .SetProperty(a => a.State, state)
+            .SetProperty(a => a.DecidedBy, decidedBy)
+            .SetProperty(a => a.DecidedAt, at)
+            .SetProperty(a => a.Comment, comment), CancellationToken.None);
 
-    private static ApprovalView View(AlertApproval row) => new(
-        JsonSerializer.Deserialize<PublishAlert>(row.Command) ?? throw new InvalidDataException($"Approval {row.Id} has no command."),
-        row.SubmittedBy, row.SubmittedAt, row.State, row.DecidedBy, row.DecidedAt, row.Comment);
+    private AlertApproval NewRow(Guid id, Guid alertId, ApprovalKind kind, string command, string submittedBy)
+    {
+        var row = new AlertApproval
+        {
+            Id = id,
+            AlertId = alertId,
+            Kind = kind,
+            Command = command,
+            SubmittedBy = submittedBy,
+            SubmittedAt = time.GetUtcNow(),
+            State = ApprovalState.AwaitingApproval,
+        };
+        db.AlertApprovals.Add(row);
+        return row;
+    }
+
+    private static Decision.Conflict AlreadyDecided() => new("Nothing of this alert is waiting for approval now: refresh to see what happened to it.");
+
+    private static ApprovalView View(AlertApproval row)
+    {
+        var content = (row.Kind == ApprovalKind.Update
+            ? JsonSerializer.Deserialize<UpdateAlert>(row.Command)?.Content
+            : JsonSerializer.Deserialize<PublishAlert>(row.Command)?.Content) ?? throw new InvalidDataException($"Approval {row.Id} has no command.");
+        return new ApprovalView(row.Id, row.AlertId, row.Kind, row.Command, content, row.SubmittedBy, row.SubmittedAt, row.State, row.DecidedBy, row.DecidedAt, row.Comment);
+    }
 }
 
-/// <summary>An alert's approval record as staff see it.</summary>
+/// <summary>A new alert's or a change's approval record as staff see it; <see cref="Id"/> is the alert's id.</summary>
 public sealed record ApprovalView(
-    PublishAlert Command,
+    Guid RowId,
+    Guid Id,
+    ApprovalKind Kind,
+    string Command,
+    AlertContent Content,
     string SubmittedBy,
     DateTimeOffset SubmittedAt,
     ApprovalState State,
@@ -198,16 +278,14 @@ public sealed record ApprovalView(
     DateTimeOffset? DecidedAt,
     string? Comment)
 {
-    public Guid Id => Command.AlertId;
-
-    /// <summary>Still only here (waiting, sent back or cancelled): the Broadcaster has never had it.</summary>
-    public bool HeldHere => State is ApprovalState.AwaitingApproval or ApprovalState.Rejected or ApprovalState.Cancelled;
+    /// <summary>A new alert still only here (waiting, sent back or cancelled): the Broadcaster has never had it.</summary>
+    public bool HeldHere => Kind == ApprovalKind.Publish && State is ApprovalState.AwaitingApproval or ApprovalState.Rejected or ApprovalState.Cancelled;
 }
 
 /// <summary>What became of an approval decision.</summary>
 public abstract record Decision
 {
-    /// <summary>Decided; <see cref="Outcome"/> is the Broadcaster's answer to an approved alert (null: still queued for it, or not sent at all).</summary>
+    /// <summary>Decided; <see cref="Outcome"/> is the Broadcaster's answer to an approved alert or change (null: still queued for it, or not sent at all).</summary>
     public sealed record Done(ApprovalView Approval, AlertOutcome? Outcome) : Decision;
 
     public sealed record NotFound(Guid AlertId) : Decision;
@@ -217,4 +295,7 @@ public abstract record Decision
     public sealed record Conflict(string Reason) : Decision;
 
     public sealed record Invalid(string Field, string Message) : Decision;
+
+    /// <summary>The Broadcaster did not answer; nothing changed.</summary>
+    public sealed record Unavailable : Decision;
 }

@@ -40,6 +40,10 @@ public static class AuditActions
     public const string AlertRejected = "alert.rejected";
     public const string AlertPublishedUrgently = "alert.published-urgently";
     public const string AlertCancelled = "alert.cancelled";
+    public const string AlertChanged = "alert.changed";
+    public const string AlertChangeSubmitted = "alert.change-submitted-for-approval";
+    public const string AlertChangeApproved = "alert.change-approved";
+    public const string AlertChangeRejected = "alert.change-rejected";
     public const string AlertWithdrawn = "alert.withdrawn";
     public const string DeliveriesRetried = "alert.retried-failed";
     public const string UserCreated = "user.created";
@@ -52,6 +56,7 @@ public static class AuditActions
     public static readonly string[] All =
     [
         AlertCreated, AlertSubmitted, AlertApproved, AlertRejected, AlertPublishedUrgently, AlertCancelled, AlertWithdrawn,
+        AlertChanged, AlertChangeSubmitted, AlertChangeApproved, AlertChangeRejected,
         DeliveriesRetried, UserCreated, UserChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, SubscribersImported,
     ];
 }

@@ -48,7 +48,9 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
         {
             approval.Property(a => a.Id).ValueGeneratedNever();
             approval.Property(a => a.State).HasConversion<string>().HasMaxLength(32);
+            approval.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
             approval.HasIndex(a => a.State);
+            approval.HasIndex(a => a.AlertId);
         });
         builder.Entity<AuditEntry>(entry =>
         {

@@ -13,11 +13,28 @@ public static class StatusTag
         _ => "nhsuk-tag--grey",
     };
 
-    /// <summary>A status in words ("AwaitingApproval" → "Awaiting approval").</summary>
+    /// <summary>A status or kind in words ("AwaitingApproval" → "Awaiting approval", "FaceCoverings" → "Face coverings").</summary>
     public static string Words(object status) => status.ToString() switch
     {
-        "AwaitingApproval" => "Awaiting approval",
         "PublishedUrgently" => "Published without approval",
-        var other => other ?? "",
+        var other => Spaced(other ?? ""),
     };
+
+    private static string Spaced(string pascal)
+    {
+        var words = new System.Text.StringBuilder(pascal.Length + 4);
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && words.Length > 0)
+            {
+                words.Append(' ').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                words.Append(c);
+            }
+        }
+
+        return words.ToString();
+    }
 }

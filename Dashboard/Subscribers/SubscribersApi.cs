@@ -1,4 +1,5 @@
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.Dashboard.Identity;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +30,7 @@ public static class SubscribersApi
     public sealed record ImportResponse(int Imported, int Updated, IReadOnlyList<ImportRejection> Rejected);
 
     internal static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, IRequestClient<ImportSubscribers> import, HttpContext http, CancellationToken cancellationToken)
+        HttpRequest request, IRequestClient<ImportSubscribers> import, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
     {
         if (request.HasFormContentType || request.HasJsonContentType())
         {
@@ -61,6 +62,7 @@ public static class SubscribersApi
                 detail: $"The subscriber service did not answer. {imported + updated} lines were stored before it stopped answering; sending the file again is safe.");
         }
 
+        await audit.RecordAsync(http.User, AuditActions.SubscribersImported, $"{imported} imported, {updated} updated, {rejected.Count} lines rejected");
         return TypedResults.Ok(new ImportResponse(imported, updated, rejected.OrderBy(r => r.Line).ToList()));
     }
 

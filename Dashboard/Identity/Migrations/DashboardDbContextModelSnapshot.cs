@@ -74,6 +74,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Command")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -85,6 +88,11 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
@@ -100,6 +108,8 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("State");
 

@@ -80,6 +80,9 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Command")
                         .IsRequired()
                         .HasColumnType("text");
@@ -92,6 +95,11 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 
                     b.Property<string>("DecidedBy")
                         .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -106,6 +114,8 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("State");
 

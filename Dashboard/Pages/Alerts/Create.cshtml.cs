@@ -43,8 +43,15 @@ public sealed class CreateModel(
     /// <summary>Whether this user's alert waits for a second person (the button says so).</summary>
     public bool NeedsApproval => approvals.IsRequiredFor(User);
 
-    /// <summary>Admins may publish without approval in an emergency, giving a reason.</summary>
-    public bool MayPublishUrgently => NeedsApproval && User.IsInRole(Identity.Roles.Admin);
+    /// <summary>Admins may publish a new alert without approval in an emergency, giving a reason.</summary>
+    public bool MayPublishUrgently => NeedsApproval && Editing is null && User.IsInRole(Identity.Roles.Admin);
+
+    /// <summary>Set when the page changes a published alert (<c>?edit={id}</c>) instead of creating one.</summary>
+    [BindProperty(SupportsGet = true, Name = "edit")]
+    public Guid? Editing { get; set; }
+
+    /// <summary>The alert being changed, as it is now.</summary>
+    public AlertDetails? Current { get; private set; }
 
     public SiteCatalog Sites => sites;
 
@@ -64,9 +71,28 @@ public sealed class CreateModel(
     /// <summary>The UK clock now, for the hints next to the times.</summary>
     public string UkClockNow => LondonTime.Describe(time.GetUtcNow());
 
-    /// <summary>Starts from a template (<c>?template=face-coverings</c>) or from a copy of an old alert (<c>?duplicate={id}</c>).</summary>
+    /// <summary>
+    /// Starts from a template (<c>?template=face-coverings</c>), from a copy of an old alert
+    /// (<c>?duplicate={id}</c>), or from a published alert to change it (<c>?edit={id}</c>).
+    /// </summary>
     public async Task<IActionResult> OnGetAsync(string? template, Guid? duplicate, CancellationToken cancellationToken)
     {
+        if (Editing is { } editing)
+        {
+            if (await LoadCurrentAsync(editing, cancellationToken) is { } unavailable)
+            {
+                return unavailable;
+            }
+
+            // Every field as it is now, times included; subscribers hear of the change only if asked.
+            Input = AlertForm.From(Current!.Content);
+            Input.EffectiveFrom = LondonTime.ToLondon(Current.Content.EffectiveFrom).DateTime;
+            Input.ExpiresAt = Current.Content.ExpiresAt is { } end ? LondonTime.ToLondon(end).DateTime : null;
+            Input.Ends = Current.Content.ExpiresAt is null ? "until-withdrawn" : "at";
+            Input.NotifySubscribers = false;
+            return Page();
+        }
+
         Template = AlertTemplates.Find(template);
         if (Template is { } chosen)
         {
@@ -77,7 +103,7 @@ public sealed class CreateModel(
             AlertContent? content;
             try
             {
-                content = (await approvals.FindAsync(id, cancellationToken))?.Command.Content
+                content = (await approvals.FindAsync(id, cancellationToken))?.Content
                     ?? (await queue.FindAsync(id, cancellationToken))?.Command.Content
                     ?? (await alerts.GetAsync(id, cancellationToken))?.Content;
             }
@@ -115,6 +141,21 @@ public sealed class CreateModel(
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => PublishAsync(urgentReason: null, cancellationToken);
+
+    /// <summary>The alert to change; null when found, else the page to answer with (not found, or the alert service silent).</summary>
+    private async Task<IActionResult?> LoadCurrentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Current = await alerts.GetAsync(id, cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            return StatusCode(StatusCodes.Status503ServiceUnavailable, "The alert service did not answer, so the alert cannot be changed just now. Try again in a moment.");
+        }
+
+        return Current is null ? NotFound() : null;
+    }
 
     /// <summary>"Publish now without approval" (Admins): the reason is required and audited.</summary>
     public Task<IActionResult> OnPostUrgentAsync(CancellationToken cancellationToken)
@@ -169,6 +210,11 @@ public sealed class CreateModel(
             return Page();
         }
 
+        if (Editing is { } editing)
+        {
+            return await ChangeAsync(editing, content, cancellationToken);
+        }
+
         switch (await authoring.CreateAsync(content, User, urgentReason, cancellationToken))
         {
             case Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected rejected } }:
@@ -184,6 +230,39 @@ public sealed class CreateModel(
                 return Page();
             default:
                 throw new InvalidOperationException("Unexpected outcome.");
+        }
+    }
+
+    private async Task<IActionResult> ChangeAsync(Guid id, AlertContent content, CancellationToken cancellationToken)
+    {
+        if (await LoadCurrentAsync(id, cancellationToken) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        Authored changed;
+        try
+        {
+            changed = await authoring.UpdateAsync(id, content, User, cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            ModelState.AddModelError(FieldKey(nameof(AlertForm.Headline)), "The alert service did not answer, so nothing was changed. Try again in a moment.");
+            return Page();
+        }
+
+        switch (changed)
+        {
+            case Authored.Updated { Outcome: AlertOutcome.Rejected rejected }:
+                AddErrors(rejected.Errors);
+                return Page();
+            case Authored.Updated { Outcome: AlertOutcome.NotFound }:
+                return NotFound();
+            case Authored.Conflict conflict:
+                ModelState.AddModelError(FieldKey(nameof(AlertForm.Headline)), conflict.Reason);
+                return Page();
+            default:
+                return Redirect($"/Alerts/Details/{id}");
         }
     }
 
@@ -239,6 +318,9 @@ public sealed class AlertForm
     /// </summary>
     public string? Ends { get; set; }
 
+    /// <summary>On a change: whether subscribers who were sent the alert are sent the new wording.</summary>
+    public bool NotifySubscribers { get; set; } = true;
+
     /// <summary>Why an Admin publishes without approval (only with the "Publish now without approval" button).</summary>
     public string? UrgentReason { get; set; }
 
@@ -287,5 +369,6 @@ public sealed class AlertForm
         Paths = (Paths ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         EffectiveFrom = effectiveFrom,
         ExpiresAt = expiresAt,
+        NotifySubscribers = NotifySubscribers,
     };
 }

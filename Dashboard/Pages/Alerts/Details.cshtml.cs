@@ -25,14 +25,24 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
     public ApprovalView? Approval { get; private set; }
 
     /// <summary>What the page shows, whichever of the three it is.</summary>
-    public AlertContent Shown => Alert?.Content ?? Queued?.Command.Content ?? Approval!.Command.Content;
+    public AlertContent Shown => Alert?.Content ?? Queued?.Command.Content ?? Approval!.Content;
 
     public Guid Id => Alert?.Id ?? Queued?.Id ?? Approval!.Id;
 
+    /// <summary>A change to this published alert, waiting for approval.</summary>
+    public ApprovalView? PendingChange { get; private set; }
+
+    /// <summary>What the pending change changes.</summary>
+    public IReadOnlyList<RevisionDiff.Change> PendingDiff =>
+        PendingChange is { } change && Alert is { } alert ? RevisionDiff.Between(alert.Content, change.Content, sites) : [];
+
+    /// <summary>What waits for approval: the new alert itself, or a change to it.</summary>
+    public ApprovalView? Awaiting => Approval is { State: ApprovalState.AwaitingApproval } approval ? approval : PendingChange;
+
     /// <summary>An Approver who did not write it, while it waits.</summary>
-    public bool CanDecide => Approval is { State: ApprovalState.AwaitingApproval } approval
+    public bool CanDecide => Awaiting is { } awaiting
         && User.IsInRole(Identity.Roles.Approver)
-        && !string.Equals(approval.SubmittedBy, User.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+        && !string.Equals(awaiting.SubmittedBy, User.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The approver's comment (required to reject).</summary>
     [BindProperty]
@@ -77,6 +87,7 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
         }
 
         Deliveries = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
+        PendingChange = await approvals.FindAwaitingAsync(id, cancellationToken) is { Kind: ApprovalKind.Update } change ? change : null;
         return Page();
     }
 
@@ -126,6 +137,10 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
     public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken cancellationToken) =>
         await DecidedAsync(id, await approvals.ApproveAsync(id, User, Comment, cancellationToken), cancellationToken);
 
+    /// <summary>Drops a change nobody has approved; the alert stays as it is.</summary>
+    public async Task<IActionResult> OnPostCancelChangeAsync(Guid id, CancellationToken cancellationToken) =>
+        await DecidedAsync(id, await approvals.CancelAsync(id, User, cancellationToken), cancellationToken);
+
     public async Task<IActionResult> OnPostRejectAsync(Guid id, CancellationToken cancellationToken) =>
         await DecidedAsync(id, await approvals.RejectAsync(id, User, Comment, cancellationToken), cancellationToken);
 
@@ -145,6 +160,9 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
                 break;
             case Decision.Invalid i:
                 ModelState.AddModelError(nameof(Comment), i.Message);
+                break;
+            case Decision.Unavailable:
+                ModelState.AddModelError(nameof(Comment), "The alert service did not answer, so nothing was sent; it is still waiting for approval. Try again in a moment.");
                 break;
         }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AlertBroadcaster.Dashboard.Identity;
+using AlertBroadcaster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlertBroadcaster.Dashboard.Tests.Approval;
@@ -175,5 +176,62 @@ public sealed class ApprovalApiTests(ApprovingApp fixture) : IClassFixture<Appro
         Assert.Equal("api-key:CRM import", waiting.GetProperty("createdBy").GetString());
         Assert.Equal(HttpStatusCode.Created, (await Client(trusted).PostAsJsonAsync("/api/alerts", Alert("Trusted system"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client("ab_not-a-key").GetAsync("/api/alerts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_change_to_a_live_alert_waits_for_approval_and_then_becomes_its_next_revision()
+    {
+        var author = await App.StaffClientAsync("author.seven@ouh.example", Roles.Author);
+        var approver = await App.StaffClientAsync("approver.four@ouh.example", Roles.Approver);
+        var id = (await App.CreateApiClient().CreateAlertAsync(Alert("Visiting hours at the Churchill: 2pm to 8pm"))).GetProperty("id").GetGuid();
+
+        var proposed = await author.PutAsJsonAsync($"/api/alerts/{id}", Alert("Visiting hours at the Churchill: 2pm to 6pm"));
+        Assert.Equal(HttpStatusCode.Accepted, proposed.StatusCode);
+
+        // Until approved, everyone still sees revision 1; the API shows what is proposed.
+        var now = await AlertAsync(author, id);
+        Assert.Equal(1, now.GetProperty("revision").GetInt32());
+        Assert.Equal("Visiting hours at the Churchill: 2pm to 8pm", now.GetProperty("headline").GetString());
+        Assert.Equal("Visiting hours at the Churchill: 2pm to 6pm", now.GetProperty("pendingChange").GetProperty("headline").GetString());
+        // One change at a time.
+        Assert.Equal(HttpStatusCode.Conflict, (await author.PutAsJsonAsync($"/api/alerts/{id}", Alert("A third version"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await author.PostAsJsonAsync($"/api/alerts/{id}/approve", new { })).StatusCode);
+
+        var approved = await approver.PostAsJsonAsync($"/api/alerts/{id}/approve", new { });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var changed = await AlertAsync(author, id);
+        Assert.Equal(2, changed.GetProperty("revision").GetInt32());
+        Assert.Equal("Visiting hours at the Churchill: 2pm to 6pm", changed.GetProperty("headline").GetString());
+        Assert.False(changed.TryGetProperty("pendingChange", out _));
+        await Poll.UntilAsync(async () => (await App.CreateClient().GetStringAsync("/api/banner/current?site=churchill")).Contains("2pm to 6pm"), what: "the new wording on the banner");
+
+        var csv = await SignedInCsvAsync($"AlertId={id}");
+        Assert.Contains("\"alert.change-submitted-for-approval\"", csv);
+        Assert.Contains("\"alert.change-approved\"", csv);
+        // The submission keeps the wording before and after.
+        Assert.Contains("2pm to 8pm", csv);
+    }
+
+    [Fact]
+    public async Task A_trusted_key_changes_an_alert_at_once_and_a_withdrawn_alert_cannot_be_changed()
+    {
+        var api = App.CreateApiClient();
+        var id = (await api.CreateAlertAsync(Alert("Lift out of service at the Churchill"))).GetProperty("id").GetGuid();
+
+        var changed = await api.PutAsJsonAsync($"/api/alerts/{id}", Alert("Lift back in service at the Churchill"));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(2, (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("revision").GetInt32());
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
+        var refused = await api.PutAsJsonAsync($"/api/alerts/{id}", Alert("Too late"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Withdrawn", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await api.PutAsJsonAsync($"/api/alerts/{Guid.NewGuid()}", Alert("Nothing"))).StatusCode);
+    }
+
+    private async Task<string> SignedInCsvAsync(string query)
+    {
+        var admin = await Account.SignInTests.SignedInClientAsync(App);
+        return await admin.GetStringAsync($"/Audit?handler=Csv&{query}");
     }
 }

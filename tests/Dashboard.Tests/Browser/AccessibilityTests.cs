@@ -16,6 +16,8 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
     [InlineData("/Alerts/Create", "Create an alert")]
     [InlineData("/Alerts/Details/" + SampleAlert, BrowserFixture.SampleHeadline)]
     [InlineData("/Texts", "Text messages")]
+    [InlineData("/Alerts/Calendar", "What is on")]
+    [InlineData("/?Status=Live&Site=churchill&Kind=VisitingRestrictions", "Alerts")]
     [InlineData("/Admin/Users", "Users")]
     [InlineData("/Admin/ApiKeys", "API keys")]
     [InlineData("/Audit", "Audit log")]

@@ -16,7 +16,7 @@ public sealed class ApprovalTests(BrowserFixture browser) : BrowserTest(browser)
 
         var headline = author.GetByLabel("Headline", new PageGetByLabelOptions { Exact = true });
         await Expect(headline).ToHaveValueAsync("Please wear a face covering in our hospitals");
-        await Expect(author.GetByLabel("What is it about?").Locator("option:checked")).ToHaveTextAsync("FaceCoverings");
+        await Expect(author.GetByLabel("What is it about?").Locator("option:checked")).ToHaveTextAsync("Face coverings");
         await Expect(author.GetByLabel("Details", new PageGetByLabelOptions { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("must wear a face covering"));
 
         // The author makes it their own: the Horton only, and a sharper headline.
@@ -103,5 +103,30 @@ public sealed class ApprovalTests(BrowserFixture browser) : BrowserTest(browser)
         await BrowserFixture.SignInThroughFormAsync(newcomer, Browser.BaseUrl, "new.approver@ouh.example", password);
         await Expect(newcomer.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Audit log" })).ToBeVisibleAsync();
         await Expect(newcomer.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Users" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_change_shows_what_it_changes_and_goes_live_when_approved()
+    {
+        using var api = Browser.ApiClient();
+        var id = (await api.CreateAlertAsync(new { headline = "Outpatients at the Nuffield open 8am to 6pm", sites = new[] { "nuffield-orthopaedic" } })).GetProperty("id").GetGuid();
+
+        var author = await PageAsAsync(Staff.Author);
+        await author.GotoAsync($"/Alerts/Details/{id}");
+        await author.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Change this alert" }).ClickAsync();
+        await Expect(author.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Change an alert", Level = 1 })).ToBeVisibleAsync();
+        await author.GetByLabel("Headline", new PageGetByLabelOptions { Exact = true }).FillAsync("Outpatients at the Nuffield open 8am to 8pm");
+        await author.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit the change for approval" }).ClickAsync();
+
+        await Expect(author.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "A change waiting for approval" })).ToBeVisibleAsync();
+        var headlineRow = author.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { Has = author.GetByRole(AriaRole.Rowheader, new PageGetByRoleOptions { Name = "Headline" }) });
+        await Expect(headlineRow.Locator("del")).ToHaveTextAsync("Outpatients at the Nuffield open 8am to 6pm");
+        await Expect(headlineRow.Locator("ins")).ToHaveTextAsync("Outpatients at the Nuffield open 8am to 8pm");
+
+        var approver = await PageAsAsync(Staff.Approver);
+        await approver.GotoAsync($"/Alerts/Details/{id}");
+        await approver.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Approve the change" }).ClickAsync();
+        await Expect(approver.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Outpatients at the Nuffield open 8am to 8pm", Level = 1 })).ToBeVisibleAsync();
+        await Expect(approver.GetByText("Revision 2")).ToBeVisibleAsync();
     }
 }

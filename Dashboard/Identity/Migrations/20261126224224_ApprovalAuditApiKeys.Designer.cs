@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AlertBroadcaster.Dashboard.Identity.Migrations
 {
     [DbContext(typeof(DashboardDbContext))]
-    [Migration("20261126222248_ApprovalAuditApiKeys")]
+    [Migration("20261126224224_ApprovalAuditApiKeys")]
     partial class ApprovalAuditApiKeys
     {
         /// <inheritdoc />
@@ -77,6 +77,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Command")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -88,6 +91,11 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
@@ -103,6 +111,8 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("State");
 

@@ -18,6 +18,8 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AlertId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Command = table.Column<string>(type: "text", nullable: false),
                     SubmittedBy = table.Column<string>(type: "text", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -82,6 +84,12 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                 CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON dashboard."AuditEntries"
                     FOR EACH STATEMENT EXECUTE FUNCTION dashboard.audit_entries_append_only();
                 """);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertApprovals_AlertId",
+                schema: "dashboard",
+                table: "AlertApprovals",
+                column: "AlertId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertApprovals_State",

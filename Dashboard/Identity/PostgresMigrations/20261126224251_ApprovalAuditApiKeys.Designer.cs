@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 {
     [DbContext(typeof(PostgresDashboardDbContext))]
-    [Migration("20261126222309_ApprovalAuditApiKeys")]
+    [Migration("20261126224251_ApprovalAuditApiKeys")]
     partial class ApprovalAuditApiKeys
     {
         /// <inheritdoc />
@@ -83,6 +83,9 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Command")
                         .IsRequired()
                         .HasColumnType("text");
@@ -95,6 +98,11 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 
                     b.Property<string>("DecidedBy")
                         .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -109,6 +117,8 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("State");
 

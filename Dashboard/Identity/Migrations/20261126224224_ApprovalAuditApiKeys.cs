@@ -16,6 +16,8 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AlertId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Command = table.Column<string>(type: "TEXT", nullable: false),
                     SubmittedBy = table.Column<string>(type: "TEXT", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
@@ -76,6 +78,11 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON AuditEntries
                 BEGIN SELECT RAISE(ABORT, 'The audit log is append-only: entries cannot be changed or deleted.'); END;
                 """);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertApprovals_AlertId",
+                table: "AlertApprovals",
+                column: "AlertId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertApprovals_State",
