@@ -151,6 +151,7 @@ public static class ChannelsExtensions
         services.AddSingleton<SubscriberTokens>();
         services.AddScoped<Subscriptions.Subscriptions>();
         services.AddScoped<SubscriberImport>();
+        services.AddScoped<SubscriberRecords>();
         services.AddScoped<ConfirmationEmailJob>();
         return services;
     }

@@ -20,10 +20,45 @@ public sealed record GetSubscriberStats(bool IncludeSites = true);
 public sealed record SubscriberStats(IReadOnlyList<ChannelSubscribers> Channels);
 
 /// <summary>
-/// One channel's subscribers by status, and how many active ones an alert for each site would
-/// reach (those who chose the site plus those who chose every site).
+/// One channel's subscribers by status, and how many active ones an alert for each site (or of
+/// each kind) would reach: those who chose it plus those who chose every site (or kind).
 /// </summary>
-public sealed record ChannelSubscribers(AlertChannel Channel, int Pending, int Active, int Unsubscribed, IReadOnlyDictionary<string, int> ActiveBySite);
+public sealed record ChannelSubscribers(
+    AlertChannel Channel,
+    int Pending,
+    int Active,
+    int Unsubscribed,
+    IReadOnlyDictionary<string, int> ActiveBySite,
+    IReadOnlyDictionary<string, int>? ActiveByTopic = null);
+
+/// <summary>
+/// Staff look for a person's subscriptions by (part of) an email address or a mobile number.
+/// Answered with <see cref="SubscribersFound"/> (at most <see cref="Take"/>).
+/// </summary>
+public sealed record FindSubscribers(string Query, int Take = 20);
+
+public sealed record SubscribersFound(IReadOnlyList<SubscriberSummary> Subscribers);
+
+/// <summary>One subscription as an Admin sees it (the person's own address, since they searched for it).</summary>
+public sealed record SubscriberSummary(
+    long Id,
+    AlertChannel Channel,
+    string Address,
+    string Status,
+    IReadOnlyList<string> Sites,
+    IReadOnlyList<AlertKind> Topics,
+    DateTimeOffset? ConsentAt,
+    string ConsentSource,
+    DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Erase a subscriber and every record of their address (GDPR right to erasure): the subscription,
+/// verification codes, logged texts; deliveries not yet sent are cancelled and failure messages
+/// (which may quote the address) cleared. Answered with <see cref="SubscriberErased"/>.
+/// </summary>
+public sealed record EraseSubscriber(long SubscriberId, string ErasedBy);
+
+public sealed record SubscriberErased(long SubscriberId, bool Found, int DeliveriesCancelled);
 
 /// <summary>Send again to the recipients that failed permanently. Answered with <see cref="FailedDeliveriesRetried"/>.</summary>
 public sealed record RetryFailedDeliveries(Guid AlertId, AlertChannel Channel, string RequestedBy);

@@ -54,6 +54,7 @@ public static class DashboardExtensions
         services.AddScoped<AuditLog>();
         services.AddScoped<Approvals>();
         services.AddScoped<StaffUsers>();
+        services.AddScoped<SubscriberImporter>();
         services.AddOptions<ApprovalOptions>().Bind(builder.Configuration.GetSection(ApprovalOptions.Section));
         services.AddSingleton<WakeUpSignal<QueuedAlertsDispatcher>>();
         services.AddHostedService<QueuedAlertsDispatcher>();
@@ -66,6 +67,8 @@ public static class DashboardExtensions
         bus.AddConsumer<DeliveryProgressConsumer, DeliveryProgressConsumerDefinition>();
         bus.AddRequestClient<ImportSubscribers>(AlertsClient.Timeout);
         bus.AddRequestClient<GetSubscriberStats>(AlertsClient.Timeout);
+        bus.AddRequestClient<FindSubscribers>(AlertsClient.Timeout);
+        bus.AddRequestClient<EraseSubscriber>(AlertsClient.Timeout);
         bus.AddRequestClient<RetryFailedDeliveries>(AlertsClient.Timeout);
         bus.AddRequestClient<GetLoggedTexts>(AlertsClient.Timeout);
         bus.AddRequestClient<PublishAlert>(AlertsClient.Timeout);

@@ -7,10 +7,17 @@ using MassTransit;
 
 namespace AlertBroadcaster.Channels.Subscriptions;
 
-/// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, retry failed, logged texts).</summary>
-public sealed class StaffRequestsConsumer(SubscriberImport import, AlertSends sends, ChannelsDbContext db) :
-    IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>, IConsumer<GetLoggedTexts>
+/// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, find, erase, retry failed, logged texts).</summary>
+public sealed class StaffRequestsConsumer(SubscriberImport import, SubscriberRecords records, AlertSends sends, ChannelsDbContext db) :
+    IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>, IConsumer<GetLoggedTexts>,
+    IConsumer<FindSubscribers>, IConsumer<EraseSubscriber>
 {
+    public async Task Consume(ConsumeContext<FindSubscribers> context) =>
+        await context.RespondAsync(await records.FindAsync(context.Message, context.CancellationToken));
+
+    public async Task Consume(ConsumeContext<EraseSubscriber> context) =>
+        await context.RespondAsync(await records.EraseAsync(context.Message, context.CancellationToken));
+
     public async Task Consume(ConsumeContext<ImportSubscribers> context) =>
         await context.RespondAsync(await import.ImportAsync(context.Message, context.CancellationToken));
 

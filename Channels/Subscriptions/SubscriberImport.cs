@@ -138,7 +138,15 @@ public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscri
                     && (s.Sites == "" || s.Sites.Contains(token)), cancellationToken);
             }
 
-            channels.Add(new ChannelSubscribers(channel, Of(SubscriberStatus.Pending), Of(SubscriberStatus.Active), Of(SubscriberStatus.Unsubscribed), bySite));
+            var byTopic = new Dictionary<string, int>();
+            foreach (var kind in Enum.GetValues<AlertKind>())
+            {
+                var token = $";{kind};";
+                byTopic[kind.ToString()] = await db.Subscribers.CountAsync(s => s.Channel == channel && s.Status == SubscriberStatus.Active
+                    && (s.Topics == "" || s.Topics.Contains(token)), cancellationToken);
+            }
+
+            channels.Add(new ChannelSubscribers(channel, Of(SubscriberStatus.Pending), Of(SubscriberStatus.Active), Of(SubscriberStatus.Unsubscribed), bySite, byTopic));
         }
 
         return new SubscriberStats(channels);

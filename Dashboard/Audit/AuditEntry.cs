@@ -52,11 +52,12 @@ public static class AuditActions
     public const string ApiKeyCreated = "api-key.created";
     public const string ApiKeyRevoked = "api-key.revoked";
     public const string SubscribersImported = "subscribers.imported";
+    public const string SubscriberErased = "subscriber.erased";
 
     public static readonly string[] All =
     [
         AlertCreated, AlertSubmitted, AlertApproved, AlertRejected, AlertPublishedUrgently, AlertCancelled, AlertWithdrawn,
         AlertChanged, AlertChangeSubmitted, AlertChangeApproved, AlertChangeRejected,
-        DeliveriesRetried, UserCreated, UserChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, SubscribersImported,
+        DeliveriesRetried, UserCreated, UserChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, SubscribersImported, SubscriberErased,
     ];
 }

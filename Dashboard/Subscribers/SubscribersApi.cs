@@ -16,9 +16,6 @@ public static class SubscribersApi
     /// <summary>About 200,000 lines of a typical export.</summary>
     public const long MaxImportBytes = 20 * 1024 * 1024;
 
-    /// <summary>Lines per request to Channels: small messages, quick answers.</summary>
-    private const int ChunkSize = 2000;
-
     public static IEndpointRouteBuilder MapSubscribersApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/subscribers").RequireAuthorization(StaffAuthentication.SubscriberAdminPolicy);
@@ -30,7 +27,7 @@ public static class SubscribersApi
     public sealed record ImportResponse(int Imported, int Updated, IReadOnlyList<ImportRejection> Rejected);
 
     internal static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, IRequestClient<ImportSubscribers> import, AuditLog audit, HttpContext http, CancellationToken cancellationToken)
+        HttpRequest request, SubscriberImporter importer, HttpContext http, CancellationToken cancellationToken)
     {
         if (request.HasFormContentType || request.HasJsonContentType())
         {
@@ -38,32 +35,14 @@ public static class SubscribersApi
                 detail: "Send the list as CSV ('Content-Type: text/csv') with the header 'email,phone,sites,topics'.");
         }
 
-        var (rows, rejected, error) = await SubscriberCsv.ReadAsync(request.Body, cancellationToken);
-        if (error is not null)
+        return await importer.ImportAsync(request.Body, http.User, cancellationToken) switch
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an import file", detail: error);
-        }
-
-        int imported = 0, updated = 0;
-        var who = http.User.Identity?.Name ?? "unknown";
-        try
-        {
-            foreach (var chunk in rows.Chunk(ChunkSize))
-            {
-                var result = (await import.GetResponse<SubscribersImported>(new ImportSubscribers(chunk, who), cancellationToken, RequestTimeout.After(s: 60))).Message;
-                imported += result.Imported;
-                updated += result.Updated;
-                rejected.AddRange(result.Rejected);
-            }
-        }
-        catch (RequestTimeoutException)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Channels unavailable",
-                detail: $"The subscriber service did not answer. {imported + updated} lines were stored before it stopped answering; sending the file again is safe.");
-        }
-
-        await audit.RecordAsync(http.User, AuditActions.SubscribersImported, $"{imported} imported, {updated} updated, {rejected.Count} lines rejected");
-        return TypedResults.Ok(new ImportResponse(imported, updated, rejected.OrderBy(r => r.Line).ToList()));
+            ImportOutcome.Done done => TypedResults.Ok(new ImportResponse(done.Imported, done.Updated, done.Rejected)),
+            ImportOutcome.NotAnImportFile bad => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an import file", detail: bad.Reason),
+            ImportOutcome.Interrupted cut => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Channels unavailable",
+                detail: $"The subscriber service did not answer. {cut.Stored} lines were stored before it stopped answering; sending the file again is safe."),
+            var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
+        };
     }
 
     internal static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> StatsAsync(
@@ -75,7 +54,7 @@ public static class SubscribersApi
             // { "email": { "pending": 1, "active": 2, "unsubscribed": 0, "activeBySite": { "horton": 2 } } }
             return TypedResults.Ok(response.Channels.ToDictionary(
                 c => c.Channel.ToString().ToLowerInvariant(),
-                c => (object)new { pending = c.Pending, active = c.Active, unsubscribed = c.Unsubscribed, activeBySite = c.ActiveBySite }));
+                c => (object)new { pending = c.Pending, active = c.Active, unsubscribed = c.Unsubscribed, activeBySite = c.ActiveBySite, activeByTopic = c.ActiveByTopic }));
         }
         catch (RequestTimeoutException)
         {

@@ -20,6 +20,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
     [InlineData("/?Status=Live&Site=churchill&Kind=VisitingRestrictions", "Alerts")]
     [InlineData("/Admin/Users", "Users")]
     [InlineData("/Admin/ApiKeys", "API keys")]
+    [InlineData("/Admin/Subscribers?Q=nobody@example.org", "Subscribers")]
     [InlineData("/Audit", "Audit log")]
     [InlineData("/Account/ChangePassword", "Change your password")]
     public async Task Signed_in_page_has_no_accessibility_violations(string path, string heading)
