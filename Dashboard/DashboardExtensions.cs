@@ -55,6 +55,7 @@ public static class DashboardExtensions
         services.AddScoped<Approvals>();
         services.AddScoped<StaffUsers>();
         services.AddScoped<SubscriberImporter>();
+        services.AddScoped<AlertTemplates>();
         services.AddOptions<ApprovalOptions>().Bind(builder.Configuration.GetSection(ApprovalOptions.Section));
         services.AddSingleton<WakeUpSignal<QueuedAlertsDispatcher>>();
         services.AddHostedService<QueuedAlertsDispatcher>();

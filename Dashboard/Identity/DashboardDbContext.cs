@@ -22,6 +22,8 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<AlertTemplate> AlertTemplates => Set<AlertTemplate>();
+
     public DashboardDbContext(DbContextOptions<DashboardDbContext> options) : base(options)
     {
     }
@@ -58,6 +60,16 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
             entry.HasIndex(e => e.AlertId);
             entry.HasIndex(e => e.Actor);
             entry.HasIndex(e => e.Action);
+        });
+        builder.Entity<AlertTemplate>(template =>
+        {
+            template.HasKey(t => t.Key);
+            template.Property(t => t.Key).HasMaxLength(64);
+            template.Property(t => t.Kind).HasConversion<string>().HasMaxLength(32);
+            template.Property(t => t.Severity).HasConversion<string>().HasMaxLength(16);
+            template.Ignore(t => t.ChannelList);
+            // A new installation starts with the built-in templates; Admins change them from there.
+            template.HasData(Alerts.AlertTemplates.Defaults);
         });
         builder.Entity<ApiKey>(key =>
         {

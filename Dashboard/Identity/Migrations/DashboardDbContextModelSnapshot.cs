@@ -17,6 +17,86 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.AlertTemplate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Headline")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmsText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AlertTemplates");
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "visiting-restrictions",
+                            Body = "To protect patients, **one visitor per patient** may visit between 2pm and 8pm.\n\n- Please do not visit if you have had a cough, a high temperature, or sickness or diarrhoea in the last 48 hours\n- Children under 16 may visit only when the ward has agreed it\n\nThank you for helping us keep patients safe.",
+                            Channels = "banner;email",
+                            Headline = "Visiting is restricted on our wards",
+                            Kind = "VisitingRestrictions",
+                            Name = "Visiting restrictions",
+                            Severity = "Warning",
+                            SmsText = "Visiting at our hospitals is restricted: one visitor per patient, 2pm to 8pm. Please do not visit if you are unwell."
+                        },
+                        new
+                        {
+                            Key = "face-coverings",
+                            Body = "Patients and visitors must wear a face covering in all clinical areas, unless exempt.\n\nFace coverings are available at every entrance. Staff may ask you to put one on.",
+                            Channels = "banner;email",
+                            Headline = "Please wear a face covering in our hospitals",
+                            Kind = "FaceCoverings",
+                            Name = "Face coverings",
+                            Severity = "Warning",
+                            SmsText = "Please wear a face covering in all clinical areas of our hospitals unless exempt. Coverings are at every entrance."
+                        },
+                        new
+                        {
+                            Key = "recruitment-closed",
+                            Body = "Thank you to everyone who took part. We are no longer recruiting new participants.\n\nIf you are already taking part, nothing changes: your care team will contact you about your results.",
+                            Channels = "banner",
+                            Headline = "The 100,000 Genomes Project has now closed to recruitment",
+                            Kind = "RecruitmentClosed",
+                            Name = "Study closed to recruitment",
+                            Severity = "Info"
+                        });
+                });
+
             modelBuilder.Entity("AlertBroadcaster.Dashboard.Alerts.DeliveryCount", b =>
                 {
                     b.Property<Guid>("AlertId")

@@ -5,6 +5,7 @@ using AlertBroadcaster.Dashboard.Approval;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed class CreateModel(
     AlertsClient alerts,
     QueuedAlerts queue,
     AlertValidator validator,
+    AlertTemplates templates,
     SiteCatalog sites,
     IOptions<SmsTextOptions> sms,
     TimeProvider time) : PageModel
@@ -62,6 +64,9 @@ public sealed class CreateModel(
     /// <summary>How many parts the text as written would take (after a post; the page's script keeps it current as you type).</summary>
     public string SmsSize => DescribeSms(Input.Headline, Input.SmsText);
 
+    /// <summary>The templates to start from (shown on a new alert only).</summary>
+    public IReadOnlyList<AlertTemplate> Templates { get; private set; } = [];
+
     /// <summary>The template the form was filled from, if any.</summary>
     public AlertTemplate? Template { get; private set; }
 
@@ -70,6 +75,13 @@ public sealed class CreateModel(
 
     /// <summary>The UK clock now, for the hints next to the times.</summary>
     public string UkClockNow => LondonTime.Describe(time.GetUtcNow());
+
+    /// <summary>Before every handler: the templates, which the page lists whatever it answers with.</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        Templates = await templates.ListAsync(HttpContext.RequestAborted);
+        await next();
+    }
 
     /// <summary>
     /// Starts from a template (<c>?template=face-coverings</c>), from a copy of an old alert
@@ -93,7 +105,7 @@ public sealed class CreateModel(
             return Page();
         }
 
-        Template = AlertTemplates.Find(template);
+        Template = Templates.FirstOrDefault(t => string.Equals(t.Key, template, StringComparison.OrdinalIgnoreCase));
         if (Template is { } chosen)
         {
             Input = AlertForm.From(chosen);
@@ -353,7 +365,7 @@ public sealed class AlertForm
         Headline = template.Headline,
         Body = template.Body,
         SmsText = template.SmsText,
-        Channels = [.. template.Channels],
+        Channels = [.. template.ChannelList],
     };
 
     public AlertContent ToContent(DateTimeOffset effectiveFrom, DateTimeOffset? expiresAt) => new()

@@ -22,6 +22,8 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
     [InlineData("/Admin/ApiKeys", "API keys")]
     [InlineData("/Admin/Subscribers?Q=nobody@example.org", "Subscribers")]
     [InlineData("/Audit", "Audit log")]
+    [InlineData("/Admin/Templates", "Templates")]
+    [InlineData("/Admin/Templates/Edit/face-coverings", "Template: Face coverings")]
     [InlineData("/Account/ChangePassword", "Change your password")]
     public async Task Signed_in_page_has_no_accessibility_violations(string path, string heading)
     {

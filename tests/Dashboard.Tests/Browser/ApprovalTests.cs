@@ -76,6 +76,8 @@ public sealed class ApprovalTests(BrowserFixture browser) : BrowserTest(browser)
     [Theory]
     [InlineData("/Admin/Users")]
     [InlineData("/Admin/ApiKeys")]
+    [InlineData("/Admin/Subscribers")]
+    [InlineData("/Admin/Templates")]
     [InlineData("/hangfire")]
     public async Task An_author_cannot_reach_admin_pages(string path)
     {

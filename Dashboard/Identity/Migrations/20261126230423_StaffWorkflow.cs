@@ -3,10 +3,12 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace AlertBroadcaster.Dashboard.Identity.Migrations
 {
     /// <inheritdoc />
-    public partial class ApprovalAuditApiKeys : Migration
+    public partial class StaffWorkflow : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -29,6 +31,26 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AlertApprovals", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AlertTemplates",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Headline = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    SmsText = table.Column<string>(type: "TEXT", nullable: true),
+                    Channels = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertTemplates", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -67,6 +89,16 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.InsertData(
+                table: "AlertTemplates",
+                columns: new[] { "Key", "Body", "Channels", "Headline", "Kind", "Name", "Severity", "SmsText", "UpdatedAt", "UpdatedBy" },
+                values: new object[,]
+                {
+                    { "face-coverings", "Patients and visitors must wear a face covering in all clinical areas, unless exempt.\n\nFace coverings are available at every entrance. Staff may ask you to put one on.", "banner;email", "Please wear a face covering in our hospitals", "FaceCoverings", "Face coverings", "Warning", "Please wear a face covering in all clinical areas of our hospitals unless exempt. Coverings are at every entrance.", null, null },
+                    { "recruitment-closed", "Thank you to everyone who took part. We are no longer recruiting new participants.\n\nIf you are already taking part, nothing changes: your care team will contact you about your results.", "banner", "The 100,000 Genomes Project has now closed to recruitment", "RecruitmentClosed", "Study closed to recruitment", "Info", null, null, null },
+                    { "visiting-restrictions", "To protect patients, **one visitor per patient** may visit between 2pm and 8pm.\n\n- Please do not visit if you have had a cough, a high temperature, or sickness or diarrhoea in the last 48 hours\n- Children under 16 may visit only when the ward has agreed it\n\nThank you for helping us keep patients safe.", "banner;email", "Visiting is restricted on our wards", "VisitingRestrictions", "Visiting restrictions", "Warning", "Visiting at our hospitals is restricted: one visitor per patient, 2pm to 8pm. Please do not visit if you are unwell.", null, null }
                 });
 
             // Append-only: the database itself refuses to change or remove audit entries.
@@ -116,6 +148,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
         {
             migrationBuilder.DropTable(
                 name: "AlertApprovals");
+
+            migrationBuilder.DropTable(
+                name: "AlertTemplates");
 
             migrationBuilder.DropTable(
                 name: "ApiKeys");
