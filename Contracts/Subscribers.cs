@@ -60,6 +60,14 @@ public sealed record EraseSubscriber(long SubscriberId, string ErasedBy);
 
 public sealed record SubscriberErased(long SubscriberId, bool Found, int DeliveriesCancelled);
 
+/// <summary>
+/// How many active subscribers an alert for these sites (empty: every site) and of this kind would
+/// reach on each channel, by the same rule the fan-out uses. Answered with <see cref="RecipientCounts"/>.
+/// </summary>
+public sealed record CountRecipients(IReadOnlyList<string> Sites, AlertKind Kind);
+
+public sealed record RecipientCounts(int Email, int Sms);
+
 /// <summary>Send again to the recipients that failed permanently. Answered with <see cref="FailedDeliveriesRetried"/>.</summary>
 public sealed record RetryFailedDeliveries(Guid AlertId, AlertChannel Channel, string RequestedBy);
 

@@ -69,6 +69,7 @@ public static class DashboardExtensions
         bus.AddRequestClient<ImportSubscribers>(AlertsClient.Timeout);
         bus.AddRequestClient<GetSubscriberStats>(AlertsClient.Timeout);
         bus.AddRequestClient<FindSubscribers>(AlertsClient.Timeout);
+        bus.AddRequestClient<CountRecipients>(AlertsClient.Timeout);
         bus.AddRequestClient<EraseSubscriber>(AlertsClient.Timeout);
         bus.AddRequestClient<RetryFailedDeliveries>(AlertsClient.Timeout);
         bus.AddRequestClient<GetLoggedTexts>(AlertsClient.Timeout);

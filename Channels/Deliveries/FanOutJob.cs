@@ -71,15 +71,23 @@ public sealed class FanOutJob(ChannelsDbContext db, DeliveryLedger ledger, Alert
                 d.AlertId == send.AlertId && d.Channel == send.Channel && d.SubscriberId == s.Id && (d.Status == DeliveryStatus.Sent || d.Status == DeliveryStatus.Delivered) && d.SendId != send.Id));
         }
 
-        var content = send.Alert.Content;
-        var topic = $";{content.Kind};";
+        return Audience(active, send.Alert.Content.Sites, send.Alert.Content.Kind);
+    }
+
+    /// <summary>
+    /// Those of <paramref name="active"/> who asked for alerts of this kind at one of these sites:
+    /// a subscriber with no sites (or no topics) chose every site (or topic); an alert with no sites is for every site.
+    /// </summary>
+    public static IQueryable<Subscriber> Audience(IQueryable<Subscriber> active, IReadOnlyList<string> sites, AlertKind kind)
+    {
+        var topic = $";{kind};";
         active = active.Where(s => s.Topics == "" || s.Topics.Contains(topic));
-        if (content.Sites.Count == 0)
+        if (sites.Count == 0)
         {
             return active;
         }
 
-        var sites = content.Sites.Select(site => $";{site};").ToList();
-        return active.Where(s => s.Sites == "" || sites.Any(site => s.Sites.Contains(site)));
+        var tokens = sites.Select(site => $";{site};").ToList();
+        return active.Where(s => s.Sites == "" || tokens.Any(site => s.Sites.Contains(site)));
     }
 }

@@ -10,8 +10,16 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, find, erase, retry failed, logged texts).</summary>
 public sealed class StaffRequestsConsumer(SubscriberImport import, SubscriberRecords records, AlertSends sends, ChannelsDbContext db) :
     IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>, IConsumer<GetLoggedTexts>,
-    IConsumer<FindSubscribers>, IConsumer<EraseSubscriber>
+    IConsumer<FindSubscribers>, IConsumer<EraseSubscriber>, IConsumer<CountRecipients>
 {
+    public async Task Consume(ConsumeContext<CountRecipients> context)
+    {
+        Task<int> Count(AlertChannel channel) => FanOutJob.Audience(
+            db.Subscribers.AsNoTracking().Where(s => s.Channel == channel && s.Status == SubscriberStatus.Active),
+            context.Message.Sites, context.Message.Kind).CountAsync(context.CancellationToken);
+        await context.RespondAsync(new RecipientCounts(await Count(AlertChannel.Email), await Count(AlertChannel.Sms)));
+    }
+
     public async Task Consume(ConsumeContext<FindSubscribers> context) =>
         await context.RespondAsync(await records.FindAsync(context.Message, context.CancellationToken));
 

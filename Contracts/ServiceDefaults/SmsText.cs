@@ -21,6 +21,10 @@ public sealed class SmsTextOptions
     /// <summary>Appended to every alert text (and counted); empty for none.</summary>
     [MaxLength(100)]
     public string OptOutHint { get; set; } = "Reply STOP to stop these alerts";
+
+    /// <summary>What the provider charges a part, in pounds (0: not known, no cost estimate is shown).</summary>
+    [Range(0, 10)]
+    public decimal PricePerSegment { get; set; }
 }
 
 /// <summary>What an alert says by SMS: its SMS text (or headline), then the opt-out hint.</summary>

@@ -137,6 +137,55 @@ public sealed class CreateModel(
         return Page();
     }
 
+    /// <summary>
+    /// GET ?handler=Reach&amp;sites=…&amp;kind=…&amp;channels=…&amp;headline=…&amp;smsText=…: how many
+    /// subscribers the alert as written would reach, and what the texts would cost.
+    /// </summary>
+    public async Task<JsonResult> OnGetReachAsync(
+        [FromQuery] string[] sites, [FromQuery] string[] channels, AlertKind kind, string? headline, string? smsText,
+        [FromServices] IRequestClient<CountRecipients> count, CancellationToken cancellationToken)
+    {
+        var email = channels.Contains("email", StringComparer.OrdinalIgnoreCase);
+        var text = channels.Contains("sms", StringComparer.OrdinalIgnoreCase);
+        if (!email && !text)
+        {
+            return new JsonResult(new { description = "" });
+        }
+
+        RecipientCounts reach;
+        try
+        {
+            reach = (await count.GetResponse<RecipientCounts>(new CountRecipients(sites, kind), cancellationToken)).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return new JsonResult(new { description = "How many subscribers it would reach is not known just now." });
+        }
+
+        return new JsonResult(new { description = DescribeReach(reach, email, text, headline, smsText) });
+    }
+
+    /// <summary>"It would be emailed to 1,204 subscribers and texted to 310 (2 parts each: 620 parts, about £14.07)."</summary>
+    public string DescribeReach(RecipientCounts reach, bool email, bool text, string? headline, string? smsText)
+    {
+        var uk = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        var parts = new List<string>();
+        if (email)
+        {
+            parts.Add($"emailed to {reach.Email.ToString("N0", uk)} subscriber{(reach.Email == 1 ? "" : "s")}");
+        }
+
+        if (text)
+        {
+            var segments = SmsSegments.Measure(SmsText.Compose(new AlertContent { Headline = headline ?? "", SmsText = smsText, EffectiveFrom = default }, sms.Value)).Segments;
+            var total = (long)segments * reach.Sms;
+            var cost = sms.Value.PricePerSegment > 0 ? $", about {(total * sms.Value.PricePerSegment).ToString("C", uk)}" : "";
+            parts.Add($"texted to {reach.Sms.ToString("N0", uk)} subscriber{(reach.Sms == 1 ? "" : "s")} ({segments} part{(segments == 1 ? "" : "s")} each: {total.ToString("N0", uk)} parts{cost})");
+        }
+
+        return $"As things stand it would be {string.Join(" and ", parts)}.";
+    }
+
     /// <summary>GET ?handler=SmsSize&amp;headline=…&amp;smsText=…: the count for the text being typed, measured as it will be sent.</summary>
     public JsonResult OnGetSmsSize(string? headline, string? smsText) => new(new { description = DescribeSms(headline, smsText) });
 

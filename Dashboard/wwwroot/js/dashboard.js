@@ -2,8 +2,10 @@
 import { initAll } from '/lib/nhsuk-frontend/nhsuk-frontend.min.js';
 import { initDeliveryProgress } from '/js/delivery-progress.js';
 import { initSmsCounts } from '/js/sms-count.js';
+import { initReach } from '/js/reach.js';
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported');
 initAll();
 initSmsCounts();
 initDeliveryProgress();
+initReach();

@@ -34,7 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly Dictionary<Staff, string> _signedInStates = [];
 
     /// <summary>With approval required, as a trust runs it.</summary>
-    public DashboardApp App { get; } = new() { RequireApproval = true };
+    public DashboardApp App { get; } = new() { RequireApproval = true, Settings = { ["Sms:PricePerSegment"] = "0.03" } };
 
     /// <summary>The app's address, such as http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; private set; } = "";
