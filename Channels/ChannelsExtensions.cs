@@ -152,6 +152,8 @@ public static class ChannelsExtensions
         services.AddScoped<Subscriptions.Subscriptions>();
         services.AddScoped<SubscriberImport>();
         services.AddScoped<SubscriberRecords>();
+        services.AddScoped<TestSends>();
+        services.AddOptions<TestingOptions>().Bind(configuration.GetSection(TestingOptions.Section));
         services.AddScoped<ConfirmationEmailJob>();
         return services;
     }

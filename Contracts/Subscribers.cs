@@ -68,6 +68,15 @@ public sealed record CountRecipients(IReadOnlyList<string> Sites, AlertKind Kind
 
 public sealed record RecipientCounts(int Email, int Sms);
 
+/// <summary>
+/// "Send a test": the alert (not stored, not published) to staff test recipients only, marked
+/// TEST: the configured ones and <see cref="RequesterEmail"/>. Answered with <see cref="TestAlertSent"/>.
+/// </summary>
+public sealed record SendTestAlert(Guid TestId, AlertContent Content, string RequestedBy, string? RequesterEmail);
+
+/// <summary>How many test messages went, and anything that stopped one.</summary>
+public sealed record TestAlertSent(Guid TestId, int Emailed, int Texted, IReadOnlyList<string> Problems);
+
 /// <summary>Send again to the recipients that failed permanently. Answered with <see cref="FailedDeliveriesRetried"/>.</summary>
 public sealed record RetryFailedDeliveries(Guid AlertId, AlertChannel Channel, string RequestedBy);
 

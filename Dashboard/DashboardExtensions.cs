@@ -70,6 +70,7 @@ public static class DashboardExtensions
         bus.AddRequestClient<GetSubscriberStats>(AlertsClient.Timeout);
         bus.AddRequestClient<FindSubscribers>(AlertsClient.Timeout);
         bus.AddRequestClient<CountRecipients>(AlertsClient.Timeout);
+        bus.AddRequestClient<SendTestAlert>(AlertsClient.Timeout);
         bus.AddRequestClient<EraseSubscriber>(AlertsClient.Timeout);
         bus.AddRequestClient<RetryFailedDeliveries>(AlertsClient.Timeout);
         bus.AddRequestClient<GetLoggedTexts>(AlertsClient.Timeout);

@@ -8,10 +8,13 @@ using MassTransit;
 namespace AlertBroadcaster.Channels.Subscriptions;
 
 /// <summary>The Dashboard's requests about subscribers and deliveries (import, stats, find, erase, retry failed, logged texts).</summary>
-public sealed class StaffRequestsConsumer(SubscriberImport import, SubscriberRecords records, AlertSends sends, ChannelsDbContext db) :
+public sealed class StaffRequestsConsumer(SubscriberImport import, SubscriberRecords records, AlertSends sends, TestSends tests, ChannelsDbContext db) :
     IConsumer<ImportSubscribers>, IConsumer<GetSubscriberStats>, IConsumer<RetryFailedDeliveries>, IConsumer<GetLoggedTexts>,
-    IConsumer<FindSubscribers>, IConsumer<EraseSubscriber>, IConsumer<CountRecipients>
+    IConsumer<FindSubscribers>, IConsumer<EraseSubscriber>, IConsumer<CountRecipients>, IConsumer<SendTestAlert>
 {
+    public async Task Consume(ConsumeContext<SendTestAlert> context) =>
+        await context.RespondAsync(await tests.SendAsync(context.Message, context.CancellationToken));
+
     public async Task Consume(ConsumeContext<CountRecipients> context)
     {
         Task<int> Count(AlertChannel channel) => FanOutJob.Audience(

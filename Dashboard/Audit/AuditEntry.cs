@@ -54,11 +54,12 @@ public static class AuditActions
     public const string SubscribersImported = "subscribers.imported";
     public const string SubscriberErased = "subscriber.erased";
     public const string TemplateChanged = "template.changed";
+    public const string TestSent = "alert.test-sent";
 
     public static readonly string[] All =
     [
         AlertCreated, AlertSubmitted, AlertApproved, AlertRejected, AlertPublishedUrgently, AlertCancelled, AlertWithdrawn,
         AlertChanged, AlertChangeSubmitted, AlertChangeApproved, AlertChangeRejected,
-        DeliveriesRetried, UserCreated, UserChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, SubscribersImported, SubscriberErased, TemplateChanged,
+        DeliveriesRetried, UserCreated, UserChanged, UserPasswordReset, ApiKeyCreated, ApiKeyRevoked, SubscribersImported, SubscriberErased, TemplateChanged, TestSent,
     ];
 }

@@ -2,6 +2,7 @@ using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Approval;
+using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
@@ -203,6 +204,33 @@ public sealed class CreateModel(
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => PublishAsync(urgentReason: null, cancellationToken);
 
+    /// <summary>After "Send me a test": what went where, or why not.</summary>
+    public TestAlertSent? TestResult { get; private set; }
+
+    /// <summary>"Send me a test": the alert as written, marked TEST, to staff test recipients only; nothing is published or stored.</summary>
+    public async Task<IActionResult> OnPostTestAsync(
+        [FromServices] IRequestClient<SendTestAlert> test, [FromServices] AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (CheckedContent() is not { } content)
+        {
+            return Page();
+        }
+
+        try
+        {
+            var requester = User.Identity?.Name;
+            TestResult = (await test.GetResponse<TestAlertSent>(
+                new SendTestAlert(Guid.NewGuid(), content, requester ?? "unknown", requester), cancellationToken, RequestTimeout.After(s: 60))).Message;
+            await audit.RecordAsync(User, AuditActions.TestSent, $"{content.Headline}: {TestResult.Emailed} emailed, {TestResult.Texted} texted");
+        }
+        catch (RequestTimeoutException)
+        {
+            ModelState.AddModelError(FieldKey(nameof(AlertForm.Headline)), "The delivery service did not answer, so no test was sent. Try again in a moment.");
+        }
+
+        return Page();
+    }
+
     /// <summary>The alert to change; null when found, else the page to answer with (not found, or the alert service silent).</summary>
     private async Task<IActionResult?> LoadCurrentAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -231,42 +259,7 @@ public sealed class CreateModel(
 
     private async Task<IActionResult> PublishAsync(string? urgentReason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var effectiveFrom = now;
-        if (Input.EffectiveFrom is { } start && !TryInstant(start, nameof(AlertForm.EffectiveFrom), out effectiveFrom))
-        {
-            return Page();
-        }
-
-        DateTimeOffset? expiresAt = null;
-        if (Input.Ends is { } quick && AlertForm.QuickEnds.TryGetValue(quick, out var lasting))
-        {
-            if (Input.ExpiresAt is not null)
-            {
-                // Two answers to one question: ask rather than silently drop the time typed.
-                ModelState.AddModelError(FieldKey(nameof(AlertForm.ExpiresAt)), "You entered an end time but chose another ending: choose \"At the time below\", or clear the time.");
-                return Page();
-            }
-
-            expiresAt = lasting == TimeSpan.Zero ? null : effectiveFrom + lasting;
-        }
-        else if (Input.ExpiresAt is { } end)
-        {
-            if (!TryInstant(end, nameof(AlertForm.ExpiresAt), out var instant))
-            {
-                return Page();
-            }
-
-            expiresAt = instant;
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        var content = Input.ToContent(effectiveFrom, expiresAt);
-        if (AddErrors(validator.Validate(content)))
+        if (CheckedContent() is not { } content)
         {
             return Page();
         }
@@ -325,6 +318,52 @@ public sealed class CreateModel(
             default:
                 return Redirect($"/Alerts/Details/{id}");
         }
+    }
+
+    /// <summary>The alert as the form describes it, checked; null (with the errors in ModelState) when it is not right.</summary>
+    private AlertContent? CheckedContent()
+    {
+        var now = time.GetUtcNow();
+        var effectiveFrom = now;
+        if (Input.EffectiveFrom is { } start && !TryInstant(start, nameof(AlertForm.EffectiveFrom), out effectiveFrom))
+        {
+            return null;
+        }
+
+        DateTimeOffset? expiresAt = null;
+        if (Input.Ends is { } quick && AlertForm.QuickEnds.TryGetValue(quick, out var lasting))
+        {
+            if (Input.ExpiresAt is not null)
+            {
+                // Two answers to one question: ask rather than silently drop the time typed.
+                ModelState.AddModelError(FieldKey(nameof(AlertForm.ExpiresAt)), "You entered an end time but chose another ending: choose \"At the time below\", or clear the time.");
+                return null;
+            }
+
+            expiresAt = lasting == TimeSpan.Zero ? null : effectiveFrom + lasting;
+        }
+        else if (Input.ExpiresAt is { } end)
+        {
+            if (!TryInstant(end, nameof(AlertForm.ExpiresAt), out var instant))
+            {
+                return null;
+            }
+
+            expiresAt = instant;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return null;
+        }
+
+        var content = Input.ToContent(effectiveFrom, expiresAt);
+        if (AddErrors(validator.Validate(content)))
+        {
+            return null;
+        }
+
+        return content;
     }
 
     private bool TryInstant(DateTime local, string field, out DateTimeOffset instant)
