@@ -33,6 +33,24 @@ public static class SmsSegments
     private static readonly FrozenSet<char> BasicSet = Basic.ToFrozenSet();
     private static readonly FrozenSet<char> ExtensionSet = Extension.ToFrozenSet();
 
+    /// <summary>The characters that force Unicode (UCS-2), each once, in order of appearance: what to replace to fit more in a part.</summary>
+    public static IReadOnlyList<string> OutsideGsm(string text)
+    {
+        var found = new List<string>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var character = pair ? text.Substring(i, 2) : text[i].ToString();
+            i += pair ? 1 : 0;
+            if ((pair || !(BasicSet.Contains(character[0]) || ExtensionSet.Contains(character[0]))) && !found.Contains(character))
+            {
+                found.Add(character);
+            }
+        }
+
+        return found;
+    }
+
     public static SmsSize Measure(string text)
     {
         if (text.All(c => BasicSet.Contains(c) || ExtensionSet.Contains(c)))

@@ -197,9 +197,14 @@ public sealed class CreateModel(
             return "";
         }
 
-        var size = SmsSegments.Measure(SmsText.Compose(new AlertContent { Headline = headline ?? "", SmsText = smsText, EffectiveFrom = default }, sms.Value));
+        var text = SmsText.Compose(new AlertContent { Headline = headline ?? "", SmsText = smsText, EffectiveFrom = default }, sms.Value);
+        var size = SmsSegments.Measure(text);
         var limit = size.Segments > sms.Value.MaxSegments ? $" That is more than the {sms.Value.MaxSegments} allowed: shorten it." : "";
-        return $"As written, with the hint: {size.Describe()}.{limit}";
+        // Unicode fits 70 characters a part instead of 160: say which characters cause it, so they can be swapped.
+        var encoding = size.Encoding == SmsEncoding.Ucs2
+            ? $" Sent as Unicode because of {string.Join(" ", SmsSegments.OutsideGsm(text).Take(8).Select(c => $"“{c}”"))}: with plain characters instead (straight quotes ' and \", a hyphen -) each part holds 160 characters, not 70."
+            : "";
+        return $"As written, with the hint: {size.Describe()}.{limit}{encoding}";
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => PublishAsync(urgentReason: null, cancellationToken);

@@ -61,4 +61,11 @@ public sealed class SmsSegmentsTests
         // 66 units then an emoji (2 units) would straddle the first part's end.
         Assert.Equal(2, SmsSegments.Measure(new string('a', 66) + "😷" + new string('a', 5)).Segments);
     }
+
+    [Fact]
+    public void The_characters_that_force_unicode_are_named_once_each_in_order()
+    {
+        Assert.Equal(["’", "😷", "“", "”"], SmsSegments.OutsideGsm("We’re sorry 😷 - no, we’re “sorry”"));
+        Assert.Empty(SmsSegments.OutsideGsm("Plain text with £ and € [brackets]"));
+    }
 }

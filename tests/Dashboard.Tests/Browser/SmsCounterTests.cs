@@ -24,6 +24,7 @@ public sealed class SmsCounterTests(BrowserFixture browser) : BrowserTest(browse
         // A curly apostrophe is outside the GSM alphabet: the whole text goes as Unicode.
         await text.FillAsync("Visiting is suspended on all wards today, we’re sorry.");
         await Expect(count).ToContainTextAsync("Unicode characters");
+        await Expect(count).ToContainTextAsync("Sent as Unicode because of “’”");
 
         await text.FillAsync(new string('a', 400));
         await Expect(count).ToContainTextAsync("more than the 2 allowed");
