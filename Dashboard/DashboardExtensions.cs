@@ -56,6 +56,8 @@ public static class DashboardExtensions
         services.AddScoped<StaffUsers>();
         services.AddScoped<SubscriberImporter>();
         services.AddScoped<AlertTemplates>();
+        services.AddMemoryCache();
+        services.AddScoped<AlertPreviews>();
         services.AddOptions<ApprovalOptions>().Bind(builder.Configuration.GetSection(ApprovalOptions.Section));
         services.AddSingleton<WakeUpSignal<QueuedAlertsDispatcher>>();
         services.AddHostedService<QueuedAlertsDispatcher>();

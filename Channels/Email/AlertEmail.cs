@@ -121,6 +121,9 @@ public sealed class AlertEmail
         return message;
     }
 
+    /// <summary>An alert's limited Markdown as sanitised HTML, as the email shows it (for the Dashboard's preview).</summary>
+    public static string BodyHtml(string markdown) => EmailText.BodyHtml(markdown);
+
     /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>
     public static string OneLine(string value) =>
         string.Join(' ', new string(value.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -7,7 +7,8 @@ namespace AlertBroadcaster.ServiceDefaults;
 /// Headers on every response of a host with pages. The Content-Security-Policy allows scripts, styles,
 /// images and fonts from this origin only, and nothing inline: user text can never become script or
 /// style even if a page forgot to encode it. Hangfire's dashboard (Admin only) draws its charts with
-/// inline styles, so it is left out.
+/// inline styles, so it is left out. A response that sets its own policy keeps it (the Dashboard's
+/// email preview: sandboxed, no script, framed by the Dashboard only).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -23,7 +24,7 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                if (!context.Request.Path.StartsWithSegments("/hangfire"))
+                if (!context.Request.Path.StartsWithSegments("/hangfire") && !headers.ContainsKey("Content-Security-Policy"))
                 {
                     headers.ContentSecurityPolicy = ContentSecurityPolicy;
                     headers.XFrameOptions = "DENY";

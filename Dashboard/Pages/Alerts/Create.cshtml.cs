@@ -209,6 +209,35 @@ public sealed class CreateModel(
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => PublishAsync(urgentReason: null, cancellationToken);
 
+    /// <summary>After "Preview": the alert as the banner, the email and the text message would show it.</summary>
+    public AlertPreview? Preview { get; private set; }
+
+    public IActionResult OnPostPreview([FromServices] AlertPreviews previews)
+    {
+        if (CheckedContent() is { } content)
+        {
+            Preview = previews.For(content);
+        }
+
+        return Page();
+    }
+
+    /// <summary>
+    /// The previewed email's HTML, for the preview's frame: its own policy allows the email's inline
+    /// styles and nothing else (sandboxed: no script, no forms), and only the Dashboard may frame it.
+    /// </summary>
+    public IActionResult OnGetEmailPreview(string id, [FromServices] AlertPreviews previews)
+    {
+        if (previews.EmailHtml(id) is not { } html)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+        Response.Headers.XFrameOptions = "SAMEORIGIN";
+        return Content(html, "text/html; charset=utf-8");
+    }
+
     /// <summary>After "Send me a test": what went where, or why not.</summary>
     public TestAlertSent? TestResult { get; private set; }
 

@@ -1,0 +1,37 @@
+using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace AlertBroadcaster.Dashboard.Alerts;
+
+/// <summary>
+/// An alert as each channel would deliver it, made by the code that delivers it: the email by
+/// Channels' own composer, the text by the same composition and count. The email's HTML is kept a
+/// few minutes for the preview frame, which loads it by an unguessable id.
+/// </summary>
+public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> email, IOptions<SmsTextOptions> sms, SiteCatalog sites, TimeProvider time)
+{
+    public static readonly TimeSpan Kept = TimeSpan.FromMinutes(15);
+
+    public AlertPreview For(AlertContent content)
+    {
+        var options = email.Value;
+        var rendered = AlertEmail.Render(new AlertSnapshot(Guid.Empty, 0, content), AlertEmailPurpose.NewAlert,
+            new AlertEmailSettings(options.From, options.FromName, AlertEmailCache.MessageIdDomain(options.From)), sites);
+        using var message = rendered.For("subscriber@example.org", options.Link("subscriptions/manage"), options.Link("unsubscribe"), time.GetUtcNow());
+        var id = Guid.NewGuid().ToString("N");
+        cache.Set(CacheKey(id), message.HtmlBody ?? "", Kept);
+        var text = SmsText.Compose(content, sms.Value);
+        return new AlertPreview(content, rendered.Subject, message.TextBody ?? "", id, text, SmsSegments.Measure(text));
+    }
+
+    /// <summary>The HTML of a preview made in the last few minutes, or null.</summary>
+    public string? EmailHtml(string id) => cache.TryGetValue(CacheKey(id), out string? html) ? html : null;
+
+    private static string CacheKey(string id) => $"email-preview:{id}";
+}
+
+/// <summary>What the preview shows: the banner's words, the email's subject, text and (by <see cref="EmailPreviewId"/>) HTML, the text message and its size.</summary>
+public sealed record AlertPreview(AlertContent Content, string EmailSubject, string EmailText, string EmailPreviewId, string SmsText, SmsSize SmsSize);
