@@ -43,7 +43,8 @@ public sealed class AlertAuthoring(
             await approvals.RecordUrgentAsync(command, author, urgentReason!.Trim());
         }
 
-        var submitted = await submission.SubmitAsync(command, cancellationToken);
+        // Once an urgent publish is recorded it goes out (or is queued) even if the browser gives up waiting.
+        var submitted = await submission.SubmitAsync(command, urgent ? CancellationToken.None : cancellationToken);
         if (!urgent && submitted is not Submitted.Answered { Outcome: AlertOutcome.Rejected })
         {
             await audit.RecordAsync(author, AuditActions.AlertCreated, content.Headline, command.AlertId, after: content);
@@ -98,9 +99,18 @@ public sealed class AlertAuthoring(
     {
         if (await approvals.FindAsync(alertId, cancellationToken) is { HeldHere: true } approval)
         {
-            return approval.State == ApprovalState.AwaitingApproval && await approvals.CancelAsync(alertId, user, cancellationToken) is Decision.Done done
-                ? new Withdrawn.Cancelled(done.Approval)
-                : new Withdrawn.Cancelled(approval);
+            if (approval.State != ApprovalState.AwaitingApproval)
+            {
+                // Sent back or cancelled already: it was never published, there is nothing to take down.
+                return new Withdrawn.Cancelled(approval);
+            }
+
+            if (await approvals.CancelAsync(alertId, user, cancellationToken) is Decision.Done done)
+            {
+                return new Withdrawn.Cancelled(done.Approval);
+            }
+
+            // Approved at this very moment: it is on its way, so withdraw it like any published alert.
         }
 
         var outcome = await alerts.WithdrawAsync(new WithdrawAlert(alertId, AuditLog.ActorOf(user), notifySubscribers), cancellationToken);

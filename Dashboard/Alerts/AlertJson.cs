@@ -108,6 +108,7 @@ public sealed record AlertResponse(
 
 /// <summary>The <c>approval</c> object: <c>state</c> is AwaitingApproval, Approved, Rejected, Cancelled or PublishedUrgently; <c>comment</c> is the approver's comment or the urgent reason.</summary>
 public sealed record ApprovalResponse(
+    Guid RequestId,
     ApprovalState State,
     string SubmittedBy,
     DateTimeOffset SubmittedAt,
@@ -116,11 +117,15 @@ public sealed record ApprovalResponse(
     string? Comment)
 {
     public static ApprovalResponse From(ApprovalView view) =>
-        new(view.State, view.SubmittedBy, view.SubmittedAt, view.DecidedBy, view.DecidedAt, view.Comment);
+        new(view.RowId, view.State, view.SubmittedBy, view.SubmittedAt, view.DecidedBy, view.DecidedAt, view.Comment);
 }
 
-/// <summary>The body of <c>POST /api/alerts/{id}/approve</c> (optional) and <c>/reject</c> (comment required).</summary>
-public sealed record ApprovalDecision(string? Comment);
+/// <summary>
+/// The body of <c>POST /api/alerts/{id}/approve</c> (optional) and <c>/reject</c> (comment
+/// required). <c>requestId</c>, from <c>approval.requestId</c> or <c>pendingChange.approval.requestId</c>,
+/// makes sure what is decided is what was read: if something else waits now, the answer is 409.
+/// </summary>
+public sealed record ApprovalDecision(string? Comment, Guid? RequestId = null);
 
 /// <summary>The body of <c>GET /api/alerts</c>.</summary>
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Alerts);

@@ -250,13 +250,13 @@ public static class AlertsApi
     internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> ApproveAlert(
         Guid id, Approvals approvals, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, HttpContext http, CancellationToken cancellationToken,
         [FromBody] ApprovalDecision? decision = null) =>
-        await Decided(await approvals.ApproveAsync(id, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
+        await Decided(await approvals.ApproveAsync(id, decision?.RequestId, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
 
     /// <summary>An Approver (not the alert's author) sends it back with a comment saying why; it is never sent.</summary>
     internal static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> RejectAlert(
         Guid id, Approvals approvals, AlertsClient alerts, QueuedAlerts queue, DashboardDbContext db, HttpContext http, CancellationToken cancellationToken,
         [FromBody] ApprovalDecision? decision = null) =>
-        await Decided(await approvals.RejectAsync(id, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
+        await Decided(await approvals.RejectAsync(id, decision?.RequestId, http.User, decision?.Comment, cancellationToken), alerts, queue, approvals, db, cancellationToken);
 
     private static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> Decided(
         Decision decision, AlertsClient alerts, QueuedAlerts queue, Approvals approvals, DashboardDbContext db, CancellationToken cancellationToken)

@@ -47,7 +47,16 @@ public sealed class Approvals(
 
         var row = NewRow(Guid.NewGuid(), command.AlertId, ApprovalKind.Update, JsonSerializer.Serialize(command), command.RequestedBy);
         audit.Add(author, AuditActions.AlertChangeSubmitted, command.Content.Headline, command.AlertId, before: current, after: command.Content);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another change for this alert was submitted at the same moment (the unique index on waiting requests).
+            return null;
+        }
+
         return View(row);
     }
 
@@ -75,12 +84,33 @@ public sealed class Approvals(
             ? View(row)
             : null;
 
-    /// <summary>New alerts and changes waiting for approval or sent back, oldest first (a handful; sorted here, as SQLite cannot order instants).</summary>
-    public async Task<IReadOnlyList<ApprovalView>> ListOpenAsync(CancellationToken cancellationToken) =>
-        (await db.AlertApprovals.AsNoTracking()
-            .Where(a => a.State == ApprovalState.AwaitingApproval || a.State == ApprovalState.Rejected)
-            .ToListAsync(cancellationToken))
-        .Select(View).OrderBy(a => a.SubmittedAt).ToList();
+    /// <summary>How long a new alert sent back stays on the alert list for its author to see.</summary>
+    public static readonly TimeSpan RejectedShownFor = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// New alerts and changes waiting for approval, and new alerts sent back in the last week,
+    /// oldest first (a handful; sorted here, as SQLite cannot order instants). A change sent back
+    /// shows on its alert's page instead.
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalView>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - RejectedShownFor;
+        return (await db.AlertApprovals.AsNoTracking()
+                .Where(a => a.State == ApprovalState.AwaitingApproval || (a.State == ApprovalState.Rejected && a.Kind == ApprovalKind.Publish))
+                .ToListAsync(cancellationToken))
+            .Select(View)
+            .Where(a => a.State == ApprovalState.AwaitingApproval || a.DecidedAt >= since)
+            .OrderBy(a => a.SubmittedAt)
+            .ToList();
+    }
+
+    /// <summary>The newest change to this alert that was sent back, if the newest change was.</summary>
+    public async Task<ApprovalView?> FindRejectedChangeAsync(Guid alertId, CancellationToken cancellationToken)
+    {
+        var changes = (await db.AlertApprovals.AsNoTracking().Where(a => a.AlertId == alertId && a.Kind == ApprovalKind.Update).ToListAsync(cancellationToken))
+            .Select(View).OrderByDescending(a => a.SubmittedAt).ToList();
+        return changes.FirstOrDefault() is { State: ApprovalState.Rejected } latest ? latest : null;
+    }
 
     /// <summary>
     /// Approves what waits for this alert and sends it on. A new alert's approval and its place in
@@ -88,9 +118,13 @@ public sealed class Approvals(
     /// process stops straight after; it is then sent at once. A change is sent straight to the
     /// Broadcaster, and waits again if the Broadcaster does not answer.
     /// </summary>
-    public async Task<Decision> ApproveAsync(Guid alertId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
+    /// <param name="requestId">
+    /// The request the approver looked at (<see cref="ApprovalView.RowId"/>): if what waits now is
+    /// another (the change was dropped and a new one submitted meanwhile), nothing is approved.
+    /// </param>
+    public async Task<Decision> ApproveAsync(Guid alertId, Guid? requestId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
     {
-        var (row, refusal) = await CheckDeciderAsync(alertId, approver, cancellationToken);
+        var (row, refusal) = await CheckDeciderAsync(alertId, requestId, approver, cancellationToken);
         if (row is null)
         {
             return refusal!;
@@ -130,40 +164,39 @@ public sealed class Approvals(
             return AlreadyDecided();
         }
 
+        await audit.RecordAsync(approver, AuditActions.AlertChangeApproved, summary, row.Id);
         var command = JsonSerializer.Deserialize<UpdateAlert>(row.Command)!;
         AlertOutcome outcome;
         try
         {
-            outcome = await alerts.UpdateAsync(command, cancellationToken);
+            // Not cancelled with the request: once approved, the change is sent even if the approver's browser goes away.
+            outcome = await alerts.UpdateAsync(command, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RequestTimeoutException or RequestFaultException or OperationCanceledException)
+        catch (RequestTimeoutException)
         {
-            // Not sent: it waits again, for this approver or another to try once the Broadcaster answers.
-            await SetStateAsync(row.RowId, ApprovalState.AwaitingApproval, null, null, null);
+            // It may or may not have been applied, and a change sent twice would notify subscribers
+            // twice: the approval stands, and the page asks to check the alert's revision.
             return new Decision.Unavailable();
         }
 
         if (outcome is AlertOutcome.Rejected rejected)
         {
             var reasons = string.Join(" ", rejected.Errors.Values.SelectMany(m => m));
-            await SetStateAsync(row.RowId, ApprovalState.Rejected, "alert service", now, $"The alert service refused the change: {reasons}");
-        }
-        else
-        {
-            await audit.RecordAsync(approver, AuditActions.AlertChangeApproved, summary, row.Id);
+            await SetStateAsync(row.RowId, ApprovalState.Rejected, AuditLog.ActorOf(approver), now, $"Approved, but the alert service refused the change: {reasons}");
+            await audit.RecordAsync(approver, AuditActions.AlertChangeRejected, $"{row.Content.Headline} — refused by the alert service: {reasons}", row.Id);
         }
 
         return new Decision.Done(View(await db.AlertApprovals.AsNoTracking().FirstAsync(a => a.Id == row.RowId, cancellationToken)), outcome);
     }
 
-    public async Task<Decision> RejectAsync(Guid alertId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
+    public async Task<Decision> RejectAsync(Guid alertId, Guid? requestId, ClaimsPrincipal approver, string? comment, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(comment))
         {
             return new Decision.Invalid("comment", "Say why it is rejected, so its author can put it right.");
         }
 
-        var (row, refusal) = await CheckDeciderAsync(alertId, approver, cancellationToken);
+        var (row, refusal) = await CheckDeciderAsync(alertId, requestId, approver, cancellationToken);
         if (row is null)
         {
             return refusal!;
@@ -196,11 +229,16 @@ public sealed class Approvals(
     }
 
     /// <summary>What waits for <paramref name="decider"/> to decide, or why they may not.</summary>
-    private async Task<(ApprovalView? Row, Decision? Refusal)> CheckDeciderAsync(Guid alertId, ClaimsPrincipal decider, CancellationToken cancellationToken)
+    private async Task<(ApprovalView? Row, Decision? Refusal)> CheckDeciderAsync(Guid alertId, Guid? requestId, ClaimsPrincipal decider, CancellationToken cancellationToken)
     {
         if (await FindAwaitingAsync(alertId, cancellationToken) is not { } awaiting)
         {
             return (null, await db.AlertApprovals.AnyAsync(a => a.AlertId == alertId, cancellationToken) ? AlreadyDecided() : new Decision.NotFound(alertId));
+        }
+
+        if (requestId is { } seen && seen != awaiting.RowId)
+        {
+            return (null, new Decision.Conflict("What is waiting for approval is no longer what you looked at: it was withdrawn and something else submitted. Refresh and check it again."));
         }
 
         if (string.Equals(awaiting.SubmittedBy, AuditLog.ActorOf(decider), StringComparison.OrdinalIgnoreCase))

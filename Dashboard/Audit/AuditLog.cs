@@ -53,13 +53,18 @@ public sealed class AuditLog(DashboardDbContext db, TimeProvider time)
             query = query.Where(e => e.AlertId == alertId);
         }
 
-        // Ids grow with time; SQLite cannot order or compare DateTimeOffset, so dates filter after the query's order.
-        var entries = await query.OrderByDescending(e => e.Id).Take(filter.From is null && filter.To is null ? take : 50_000).ToListAsync(cancellationToken);
-        return entries
-            .Where(e => filter.From is not { } from || e.At >= from)
-            .Where(e => filter.To is not { } to || e.At < to)
-            .Take(take)
-            .ToList();
+        if (filter.From?.ToUniversalTime() is { } from)
+        {
+            query = query.Where(e => e.At >= from);
+        }
+
+        if (filter.To?.ToUniversalTime() is { } to)
+        {
+            query = query.Where(e => e.At < to);
+        }
+
+        // Ids grow with time: newest first without ordering by instant.
+        return await query.OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
     }
 }
 

@@ -53,10 +53,18 @@ public class DashboardDbContext : IdentityDbContext<IdentityUser, IdentityRole, 
             approval.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
             approval.HasIndex(a => a.State);
             approval.HasIndex(a => a.AlertId);
+            // One request waiting per alert: two changes submitted at once cannot both wait (quoted for PostgreSQL; SQLite accepts it too).
+            approval.HasIndex(a => a.AlertId, "IX_AlertApprovals_OneWaiting").IsUnique().HasFilter("\"State\" = 'AwaitingApproval'");
         });
         builder.Entity<AuditEntry>(entry =>
         {
             entry.ToTable(AuditEntry.Table);
+            if (Database.IsSqlite())
+            {
+                // SQLite cannot compare DateTimeOffset: UTC ticks, so the date filters run in SQL.
+                entry.Property(e => e.At).HasConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+            }
+
             entry.HasIndex(e => e.AlertId);
             entry.HasIndex(e => e.Actor);
             entry.HasIndex(e => e.Action);

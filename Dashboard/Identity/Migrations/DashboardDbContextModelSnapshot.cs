@@ -193,6 +193,10 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
 
                     b.HasIndex("State");
 
+                    b.HasIndex(new[] { "AlertId" }, "IX_AlertApprovals_OneWaiting")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'AwaitingApproval'");
+
                     b.ToTable("AlertApprovals");
                 });
 
@@ -216,8 +220,8 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Before")
                         .HasColumnType("TEXT");

@@ -199,6 +199,10 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 
                     b.HasIndex("State");
 
+                    b.HasIndex(new[] { "AlertId" }, "IX_AlertApprovals_OneWaiting")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'AwaitingApproval'");
+
                     b.ToTable("AlertApprovals", "dashboard");
                 });
 

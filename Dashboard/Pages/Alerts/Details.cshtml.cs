@@ -48,6 +48,13 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
     [BindProperty]
     public string? Comment { get; set; }
 
+    /// <summary>The request the approver read (so a different one submitted meanwhile is not approved unseen).</summary>
+    [BindProperty]
+    public Guid? RequestId { get; set; }
+
+    /// <summary>The newest change to this alert, if it was sent back: its author should see why.</summary>
+    public ApprovalView? RejectedChange { get; private set; }
+
     public SiteCatalog Sites => sites;
 
     /// <summary>Withdrawal asks for a deliberate tick, so a stray click cannot take an alert down.</summary>
@@ -88,6 +95,7 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
 
         Deliveries = await db.DeliveryCounts.AsNoTracking().Where(d => d.AlertId == id).ToListAsync(cancellationToken);
         PendingChange = await approvals.FindAwaitingAsync(id, cancellationToken) is { Kind: ApprovalKind.Update } change ? change : null;
+        RejectedChange = PendingChange is null ? await approvals.FindRejectedChangeAsync(id, cancellationToken) : null;
         return Page();
     }
 
@@ -135,14 +143,14 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
     }
 
     public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken cancellationToken) =>
-        await DecidedAsync(id, await approvals.ApproveAsync(id, User, Comment, cancellationToken), cancellationToken);
+        await DecidedAsync(id, await approvals.ApproveAsync(id, RequestId, User, Comment, cancellationToken), cancellationToken);
 
     /// <summary>Drops a change nobody has approved; the alert stays as it is.</summary>
     public async Task<IActionResult> OnPostCancelChangeAsync(Guid id, CancellationToken cancellationToken) =>
         await DecidedAsync(id, await approvals.CancelAsync(id, User, cancellationToken), cancellationToken);
 
     public async Task<IActionResult> OnPostRejectAsync(Guid id, CancellationToken cancellationToken) =>
-        await DecidedAsync(id, await approvals.RejectAsync(id, User, Comment, cancellationToken), cancellationToken);
+        await DecidedAsync(id, await approvals.RejectAsync(id, RequestId, User, Comment, cancellationToken), cancellationToken);
 
     private async Task<IActionResult> DecidedAsync(Guid id, Decision decision, CancellationToken cancellationToken)
     {
@@ -162,7 +170,7 @@ public sealed class DetailsModel(AlertsClient alerts, QueuedAlerts queue, Approv
                 ModelState.AddModelError(nameof(Comment), i.Message);
                 break;
             case Decision.Unavailable:
-                ModelState.AddModelError(nameof(Comment), "The alert service did not answer, so nothing was sent; it is still waiting for approval. Try again in a moment.");
+                ModelState.AddModelError(nameof(Comment), "Approved, but the alert service did not answer in time. Refresh in a moment: if the revision has not gone up, ask the author to submit the change again.");
                 break;
         }
 

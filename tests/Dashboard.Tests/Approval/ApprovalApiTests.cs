@@ -197,7 +197,11 @@ public sealed class ApprovalApiTests(ApprovingApp fixture) : IClassFixture<Appro
         Assert.Equal(HttpStatusCode.Conflict, (await author.PutAsJsonAsync($"/api/alerts/{id}", Alert("A third version"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await author.PostAsJsonAsync($"/api/alerts/{id}/approve", new { })).StatusCode);
 
-        var approved = await approver.PostAsJsonAsync($"/api/alerts/{id}/approve", new { });
+        // The approver decides on what they read: a request id that is not the one waiting is refused.
+        var read = now.GetProperty("pendingChange").GetProperty("approval").GetProperty("requestId").GetGuid();
+        Assert.Equal(HttpStatusCode.Conflict, (await approver.PostAsJsonAsync($"/api/alerts/{id}/approve", new { requestId = Guid.NewGuid() })).StatusCode);
+
+        var approved = await approver.PostAsJsonAsync($"/api/alerts/{id}/approve", new { requestId = read });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         var changed = await AlertAsync(author, id);
         Assert.Equal(2, changed.GetProperty("revision").GetInt32());

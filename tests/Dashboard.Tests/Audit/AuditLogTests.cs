@@ -49,6 +49,11 @@ public sealed partial class AuditLogTests(DashboardApp app) : IClassFixture<Dash
 
         var csv = await SignedInCsvAsync(app, $"AlertId={id}");
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        // UK dates, filtered in the database: today has it, tomorrow has nothing yet.
+        var today = LondonTime.ToLondon(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = LondonTime.ToLondon(DateTimeOffset.UtcNow.AddDays(1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(csv, await SignedInCsvAsync(app, $"AlertId={id}&From={today}&To={today}"));
+        Assert.Equal(AuditCsv.Header + "\r\n", await SignedInCsvAsync(app, $"AlertId={id}&From={tomorrow}"));
         Assert.Equal(AuditCsv.Header, lines[0]);
         var line = Assert.Single(lines[1..]);
         Assert.Contains("\"api-key-1\",\"alert.created\"", line);

@@ -66,7 +66,7 @@ public sealed class IndexModel(
         Erase = id;
         if (string.IsNullOrWhiteSpace(Reason))
         {
-            ModelState.AddModelError(nameof(Reason), "Give the reason (for example, the person's erasure request and its date); it is kept in the audit log.");
+            ModelState.AddModelError(nameof(Reason), "Give the reason as a reference, such as the erasure request's ticket number and date (not the person's name or address); it is kept in the audit log for good.");
         }
         else
         {

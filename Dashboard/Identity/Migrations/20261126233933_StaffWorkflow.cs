@@ -78,7 +78,7 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    At = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
                     Actor = table.Column<string>(type: "TEXT", nullable: false),
                     Action = table.Column<string>(type: "TEXT", nullable: false),
                     AlertId = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -115,6 +115,13 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                 name: "IX_AlertApprovals_AlertId",
                 table: "AlertApprovals",
                 column: "AlertId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertApprovals_OneWaiting",
+                table: "AlertApprovals",
+                column: "AlertId",
+                unique: true,
+                filter: "\"State\" = 'AwaitingApproval'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertApprovals_State",

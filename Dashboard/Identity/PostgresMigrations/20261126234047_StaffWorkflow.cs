@@ -126,6 +126,14 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                 column: "AlertId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AlertApprovals_OneWaiting",
+                schema: "dashboard",
+                table: "AlertApprovals",
+                column: "AlertId",
+                unique: true,
+                filter: "\"State\" = 'AwaitingApproval'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AlertApprovals_State",
                 schema: "dashboard",
                 table: "AlertApprovals",

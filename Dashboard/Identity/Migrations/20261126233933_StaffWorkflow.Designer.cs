@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AlertBroadcaster.Dashboard.Identity.Migrations
 {
     [DbContext(typeof(DashboardDbContext))]
-    [Migration("20261126230423_StaffWorkflow")]
+    [Migration("20261126233933_StaffWorkflow")]
     partial class StaffWorkflow
     {
         /// <inheritdoc />
@@ -196,6 +196,10 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
 
                     b.HasIndex("State");
 
+                    b.HasIndex(new[] { "AlertId" }, "IX_AlertApprovals_OneWaiting")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'AwaitingApproval'");
+
                     b.ToTable("AlertApprovals");
                 });
 
@@ -219,8 +223,8 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Before")
                         .HasColumnType("TEXT");

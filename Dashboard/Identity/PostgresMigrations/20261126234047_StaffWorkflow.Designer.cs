@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 {
     [DbContext(typeof(PostgresDashboardDbContext))]
-    [Migration("20261126230444_StaffWorkflow")]
+    [Migration("20261126234047_StaffWorkflow")]
     partial class StaffWorkflow
     {
         /// <inheritdoc />
@@ -201,6 +201,10 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                     b.HasIndex("AlertId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex(new[] { "AlertId" }, "IX_AlertApprovals_OneWaiting")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'AwaitingApproval'");
 
                     b.ToTable("AlertApprovals", "dashboard");
                 });
