@@ -116,7 +116,8 @@ public sealed class Approvals(
     /// Approves what waits for this alert and sends it on. A new alert's approval and its place in
     /// the Dashboard's outbox are saved together, so it reaches the Broadcaster even if this
     /// process stops straight after; it is then sent at once. A change is sent straight to the
-    /// Broadcaster, and waits again if the Broadcaster does not answer.
+    /// Broadcaster, once: if it does not answer, the approval stands and the approver is asked to
+    /// check the revision (sending it again could notify subscribers twice).
     /// </summary>
     /// <param name="requestId">
     /// The request the approver looked at (<see cref="ApprovalView.RowId"/>): if what waits now is
