@@ -23,7 +23,8 @@ public sealed class AlertAuthoring(
     /// A new alert from <paramref name="author"/>. With <paramref name="urgentReason"/>, an Admin
     /// publishes without approval and the reason goes in the audit log.
     /// </summary>
-    public async Task<Authored> CreateAsync(AlertContent content, ClaimsPrincipal author, string? urgentReason, CancellationToken cancellationToken)
+    /// <param name="lastsFor">An end chosen as a length after the start ("24 hours"), which approval keeps when it moves the start.</param>
+    public async Task<Authored> CreateAsync(AlertContent content, ClaimsPrincipal author, string? urgentReason, CancellationToken cancellationToken, TimeSpan? lastsFor = null)
     {
         var command = new PublishAlert(Guid.NewGuid(), content, AuditLog.ActorOf(author));
         var urgent = !string.IsNullOrWhiteSpace(urgentReason);
@@ -34,7 +35,7 @@ public sealed class AlertAuthoring(
 
         if (!urgent && approvals.IsRequiredFor(author))
         {
-            return new Authored.AwaitingApproval(await approvals.SubmitAsync(command, author, cancellationToken));
+            return new Authored.AwaitingApproval(await approvals.SubmitAsync(command, lastsFor, author, cancellationToken));
         }
 
         if (urgent)

@@ -30,6 +30,12 @@ public sealed class AlertApproval
 
     public DateTimeOffset? DecidedAt { get; set; }
 
+    /// <summary>
+    /// For a new alert whose end was chosen as a length ("24 hours after it starts"): kept so that
+    /// approval, which moves a past start to the moment of approval, moves the end with it.
+    /// </summary>
+    public TimeSpan? LastsFor { get; set; }
+
     /// <summary>The approver's comment (required to reject), or the reason for an urgent publish.</summary>
     public string? Comment { get; set; }
 }

@@ -29,9 +29,11 @@ public sealed class Approvals(
     public bool IsRequiredFor(ClaimsPrincipal user) =>
         options.Value.Required && !user.HasClaim(StaffClaims.PublishesWithoutApproval, "true");
 
-    public async Task<ApprovalView> SubmitAsync(PublishAlert command, ClaimsPrincipal author, CancellationToken cancellationToken)
+    /// <param name="lastsFor">The end chosen as a length after the start, if it was (see <see cref="AlertApproval.LastsFor"/>).</param>
+    public async Task<ApprovalView> SubmitAsync(PublishAlert command, TimeSpan? lastsFor, ClaimsPrincipal author, CancellationToken cancellationToken)
     {
         var row = NewRow(command.AlertId, command.AlertId, ApprovalKind.Publish, JsonSerializer.Serialize(command), command.RequestedBy);
+        row.LastsFor = lastsFor;
         audit.Add(author, AuditActions.AlertSubmitted, command.Content.Headline, command.AlertId, after: command.Content);
         await db.SaveChangesAsync(cancellationToken);
         return View(row);
@@ -139,8 +141,13 @@ public sealed class Approvals(
         }
 
         var stored = JsonSerializer.Deserialize<PublishAlert>(row.Command)!;
-        // "Starts now" meant when approved: a start already past becomes the moment of approval.
-        var command = stored with { Content = stored.Content with { EffectiveFrom = stored.Content.EffectiveFrom < now ? now : stored.Content.EffectiveFrom } };
+        // "Starts now" meant when approved: a start already past becomes the moment of approval,
+        // and an end chosen as a length ("24 hours after it starts") moves with it.
+        var start = stored.Content.EffectiveFrom < now ? now : stored.Content.EffectiveFrom;
+        var command = stored with
+        {
+            Content = stored.Content with { EffectiveFrom = start, ExpiresAt = row.LastsFor is { } length ? start + length : stored.Content.ExpiresAt },
+        };
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (!await DecideAsync(row.RowId, ApprovalState.Approved, approver, comment, now, cancellationToken))
@@ -299,7 +306,7 @@ public sealed class Approvals(
         var content = (row.Kind == ApprovalKind.Update
             ? JsonSerializer.Deserialize<UpdateAlert>(row.Command)?.Content
             : JsonSerializer.Deserialize<PublishAlert>(row.Command)?.Content) ?? throw new InvalidDataException($"Approval {row.Id} has no command.");
-        return new ApprovalView(row.Id, row.AlertId, row.Kind, row.Command, content, row.SubmittedBy, row.SubmittedAt, row.State, row.DecidedBy, row.DecidedAt, row.Comment);
+        return new ApprovalView(row.Id, row.AlertId, row.Kind, row.Command, content, row.SubmittedBy, row.SubmittedAt, row.State, row.DecidedBy, row.DecidedAt, row.Comment, row.LastsFor);
     }
 }
 
@@ -315,7 +322,8 @@ public sealed record ApprovalView(
     ApprovalState State,
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
-    string? Comment)
+    string? Comment,
+    TimeSpan? LastsFor = null)
 {
     /// <summary>A new alert still only here (waiting, sent back or cancelled): the Broadcaster has never had it.</summary>
     public bool HeldHere => Kind == ApprovalKind.Publish && State is ApprovalState.AwaitingApproval or ApprovalState.Rejected or ApprovalState.Cancelled;

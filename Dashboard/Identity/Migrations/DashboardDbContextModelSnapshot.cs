@@ -175,6 +175,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<TimeSpan?>("LastsFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -181,6 +181,9 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<TimeSpan?>("LastsFor")
+                        .HasColumnType("interval");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

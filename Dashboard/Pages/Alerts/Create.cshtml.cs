@@ -303,7 +303,8 @@ public sealed class CreateModel(
             return await ChangeAsync(editing, content, cancellationToken);
         }
 
-        switch (await authoring.CreateAsync(content, User, urgentReason, cancellationToken))
+        var lastsFor = Input.Ends is { } quick && AlertForm.QuickEnds.TryGetValue(quick, out var length) && length > TimeSpan.Zero ? length : (TimeSpan?)null;
+        switch (await authoring.CreateAsync(content, User, urgentReason, cancellationToken, lastsFor))
         {
             case Authored.Sent { Submitted: Submitted.Answered { Outcome: AlertOutcome.Rejected rejected } }:
                 AddErrors(rejected.Errors);

@@ -238,4 +238,29 @@ public sealed class ApprovalApiTests(ApprovingApp fixture) : IClassFixture<Appro
         var admin = await Account.SignInTests.SignedInClientAsync(App);
         return await admin.GetStringAsync($"/Audit?handler=Csv&{query}");
     }
+
+    [Fact]
+    public async Task An_end_chosen_as_24_hours_is_counted_from_the_approval_not_from_the_writing()
+    {
+        var author = await App.StaffClientAsync("author.eight@ouh.example", Roles.Author);
+        var approver = await App.StaffClientAsync("approver.five@ouh.example", Roles.Approver);
+        var token = await Account.SignInTests.TokenFromAsync(author, "/Alerts/Create");
+        var written = await author.PostAsync("/Alerts/Create", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Headline"] = "Lift out of service at the Horton",
+            ["Input.Channels"] = "banner",
+            ["Input.Ends"] = "24-hours",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
+        var id = Guid.Parse(written.Headers.Location!.OriginalString.Split('/')[^1]);
+        Assert.Contains("24 hours after it starts", await author.GetStringAsync($"/Alerts/Details/{id}"));
+
+        var approvedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await approver.PostAsJsonAsync($"/api/alerts/{id}/approve", new { })).StatusCode);
+        var alert = await AlertAsync(approver, id);
+        var start = alert.GetProperty("effectiveFrom").GetDateTimeOffset();
+        Assert.True(start >= approvedAt.AddSeconds(-1), $"starts {start:O}, approved {approvedAt:O}");
+        Assert.Equal(TimeSpan.FromHours(24), alert.GetProperty("expiresAt").GetDateTimeOffset() - start);
+    }
 }

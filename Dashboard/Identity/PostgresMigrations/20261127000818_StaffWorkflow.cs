@@ -28,6 +28,7 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                     State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     DecidedBy = table.Column<string>(type: "text", nullable: true),
                     DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastsFor = table.Column<TimeSpan>(type: "interval", nullable: true),
                     Comment = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AlertBroadcaster.Dashboard.Identity.Migrations
 {
     [DbContext(typeof(DashboardDbContext))]
-    [Migration("20261126233933_StaffWorkflow")]
+    [Migration("20261127000758_StaffWorkflow")]
     partial class StaffWorkflow
     {
         /// <inheritdoc />
@@ -176,6 +176,9 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan?>("LastsFor")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")

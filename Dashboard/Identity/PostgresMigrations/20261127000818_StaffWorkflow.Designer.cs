@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
 {
     [DbContext(typeof(PostgresDashboardDbContext))]
-    [Migration("20261126234047_StaffWorkflow")]
+    [Migration("20261127000818_StaffWorkflow")]
     partial class StaffWorkflow
     {
         /// <inheritdoc />
@@ -183,6 +183,9 @@ namespace AlertBroadcaster.Dashboard.Identity.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<TimeSpan?>("LastsFor")
+                        .HasColumnType("interval");
 
                     b.Property<string>("State")
                         .IsRequired()

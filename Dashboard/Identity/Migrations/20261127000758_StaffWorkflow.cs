@@ -26,6 +26,7 @@ namespace AlertBroadcaster.Dashboard.Identity.Migrations
                     State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     DecidedBy = table.Column<string>(type: "TEXT", nullable: true),
                     DecidedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LastsFor = table.Column<TimeSpan>(type: "TEXT", nullable: true),
                     Comment = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
