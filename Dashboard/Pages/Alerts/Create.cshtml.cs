@@ -77,10 +77,17 @@ public sealed class CreateModel(
     /// <summary>The UK clock now, for the hints next to the times.</summary>
     public string UkClockNow => LondonTime.Describe(time.GetUtcNow());
 
-    /// <summary>Before every handler: the templates, which the page lists whatever it answers with.</summary>
+    /// <summary>Handlers that answer JSON or a frame, not the page: they need no template list (one runs per keystroke).</summary>
+    private static readonly HashSet<string> NotThePage = ["SmsSize", "Reach", "EmailPreview"];
+
+    /// <summary>Before every handler that shows the page: the templates, which it lists whatever it answers with.</summary>
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        Templates = await templates.ListAsync(HttpContext.RequestAborted);
+        if (context.HandlerMethod?.Name is not { } handler || !NotThePage.Contains(handler))
+        {
+            Templates = await templates.ListAsync(HttpContext.RequestAborted);
+        }
+
         await next();
     }
 
