@@ -45,6 +45,7 @@ public static class ChannelsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<BannerProjection>();
+        services.AddSingleton<BannerResponses>();
         services.AddHostedService<BannerProjectionLoader>();
         services.AddCors(o => o.AddPolicy(BannerApi.CorsPolicy, p => p
             .AllowAnyOrigin()

@@ -1,10 +1,10 @@
 using AlertBroadcaster.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.Primitives;
 
 namespace AlertBroadcaster.Channels.Banner;
 
@@ -12,24 +12,59 @@ public static class BannerApi
 {
     public const string CorsPolicy = "banner";
 
-    /// <summary><c>GET /api/banner/current?site=&amp;path=</c>: public, cacheable, readable from any origin.</summary>
+    private static readonly StringValues JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>
+    /// <c>GET /api/banner/current?site=&amp;path=</c>: public, cacheable, readable from any origin; and the
+    /// same banner as an HTML fragment at <c>/api/banner/current.html</c> for sites that cannot run scripts.
+    /// </summary>
     public static IEndpointRouteBuilder MapBannerApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/banner/current", GetCurrent)
+        // The hot path: singletons resolved once, precomputed bytes written straight out.
+        var services = endpoints.ServiceProvider;
+        var responses = services.GetRequiredService<BannerResponses>();
+        var sites = services.GetRequiredService<SiteCatalog>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var cacheControl = CacheControlValues(services.GetRequiredService<IOptions<BannerOptions>>().Value.MaxAgeSeconds);
+
+        endpoints.MapGet("/api/banner/current", (HttpContext http) =>
+            {
+                var query = http.Request.Query;
+                string? site = query["site"], path = query["path"];
+                if (BannerQuery.Validate(site, path, sites) is { } problem)
+                {
+                    return problem.ExecuteAsync(http);
+                }
+
+                var banner = responses.For(site, path);
+                var response = http.Response;
+                response.Headers.ETag = banner.ETag;
+                response.Headers.CacheControl = cacheControl[banner.MaxAgeSeconds(time.GetUtcNow(), cacheControl.Length - 1)];
+                if (BannerQuery.Matches(http.Request.Headers.IfNoneMatch, banner.ETag))
+                {
+                    response.StatusCode = StatusCodes.Status304NotModified;
+                    return Task.CompletedTask;
+                }
+
+                response.Headers.ContentType = JsonContentType;
+                response.ContentLength = banner.Body.Length;
+                return response.Body.WriteAsync(banner.Body).AsTask();
+            })
             .RequireCors(CorsPolicy)
             .WithName("GetCurrentBanner")
             .AllowAnonymous();
         return endpoints;
     }
 
-    internal static Results<FileContentHttpResult, StatusCodeHttpResult, ValidationProblem> GetCurrent(
-        string? site,
-        string? path,
-        HttpContext http,
-        BannerProjection projection,
-        SiteCatalog sites,
-        IOptions<BannerOptions> options,
-        TimeProvider time)
+    private static StringValues[] CacheControlValues(int maxAgeSeconds) =>
+        [.. Enumerable.Range(0, maxAgeSeconds + 1).Select(seconds => new StringValues($"public, max-age={seconds}"))];
+}
+
+/// <summary>The <c>site</c> and <c>path</c> query parameters every banner and feed endpoint takes.</summary>
+public static class BannerQuery
+{
+    /// <summary>A Problem Details answer naming what is wrong, or null when both are acceptable.</summary>
+    public static IResult? Validate(string? site, string? path, SiteCatalog sites)
     {
         var errors = new Dictionary<string, string[]>();
         if (site is not null && !sites.Contains(site))
@@ -42,22 +77,30 @@ public static class BannerApi
             errors["path"] = ["Path must be the page's path, starting with / (for example /visiting)."];
         }
 
-        if (errors.Count > 0)
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+    }
+
+    /// <summary>Whether an <c>If-None-Match</c> header names <paramref name="etag"/> (weak comparison, lists and <c>*</c> allowed).</summary>
+    public static bool Matches(StringValues ifNoneMatch, string etag)
+    {
+        foreach (var value in ifNoneMatch)
         {
-            return TypedResults.ValidationProblem(errors);
+            var header = value ?? "";
+            foreach (var range in header.AsSpan().Split(','))
+            {
+                var tag = header.AsSpan()[range].Trim();
+                if (tag.StartsWith("W/"))
+                {
+                    tag = tag[2..];
+                }
+
+                if (tag is "*" || tag.SequenceEqual(etag))
+                {
+                    return true;
+                }
+            }
         }
 
-        var banner = CurrentBanner.Select(projection.Live, site, path, time.GetUtcNow(), options.Value.MaxAgeSeconds);
-        var headers = http.Response.Headers;
-        headers.ETag = banner.ETag;
-        headers.CacheControl = $"public, max-age={banner.MaxAgeSeconds}";
-
-        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
-        if (ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.Value == banner.ETag))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return TypedResults.File(banner.Body, "application/json; charset=utf-8");
+        return false;
     }
 }

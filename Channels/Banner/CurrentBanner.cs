@@ -5,6 +5,7 @@ using AlertBroadcaster.Contracts;
 namespace AlertBroadcaster.Channels.Banner;
 
 /// <summary>One alert as websites receive it from <c>GET /api/banner/current</c>.</summary>
+/// <param name="BodyHtml">The body's limited Markdown as sanitised HTML (paragraphs, emphasis, lists, https links), for sites that render it themselves.</param>
 public sealed record BannerAlertJson(
     Guid Id,
     int Revision,
@@ -12,6 +13,7 @@ public sealed record BannerAlertJson(
     AlertSeverity Severity,
     string Headline,
     string Body,
+    string BodyHtml,
     AlertLink? Link,
     IReadOnlyList<string> Sites,
     IReadOnlyList<string> Paths,
@@ -19,10 +21,11 @@ public sealed record BannerAlertJson(
     DateTimeOffset? ExpiresAt);
 
 /// <summary>
-/// The banner for one site and page at one instant: the live alerts that apply, most severe and
-/// newest first, as the JSON body, its ETag and how long it may be cached.
+/// The banner for one site and page from one instant: the live alerts that apply, most severe and
+/// newest first, as the JSON body, its ETag, and the instant it stops being right (the first
+/// expiry among them, or the start of one about to apply), which bounds every cache lifetime.
 /// </summary>
-public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
+public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[] Body, string ETag, DateTimeOffset? ValidUntil)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -30,29 +33,35 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
     /// Filters by time here, at read time, so an expired alert is never served even when the
     /// expiry event is late or lost.
     /// </summary>
-    public static CurrentBanner Select(IEnumerable<BannerState> live, string? site, string? path, DateTimeOffset now, int maxAgeSeconds)
+    public static CurrentBanner Select(IEnumerable<BannerState> live, string? site, string? path, DateTimeOffset now)
     {
-        var alerts = live
+        var aimedHere = live
             .Select(s => (s.Id, s.Revision, Content: s.Content!))
             .Where(a => a.Content.Channels.Contains(AlertChannel.Banner)
-                && a.Content.EffectiveFrom <= now
                 && (a.Content.ExpiresAt is null || now < a.Content.ExpiresAt)
                 && (site is null || a.Content.Sites.Count == 0 || a.Content.Sites.Contains(site))
                 && AppliesToPath(a.Content.Paths, path))
+            .ToList();
+
+        var alerts = aimedHere
+            .Where(a => a.Content.EffectiveFrom <= now)
             .OrderByDescending(a => a.Content.Severity)
             .ThenByDescending(a => a.Content.EffectiveFrom)
             .ThenBy(a => a.Id)
             .Select(a => new BannerAlertJson(a.Id, a.Revision, a.Content.Kind, a.Content.Severity, a.Content.Headline,
-                a.Content.Body, a.Content.Link, a.Content.Sites, a.Content.Paths, a.Content.EffectiveFrom, a.Content.ExpiresAt))
+                a.Content.Body, AlertMarkdown.ToHtml(a.Content.Body), a.Content.Link, a.Content.Sites, a.Content.Paths,
+                a.Content.EffectiveFrom, a.Content.ExpiresAt))
             .ToList();
 
-        var alertsJson = JsonSerializer.SerializeToUtf8Bytes(alerts, Json);
-        // The ETag identifies the set of alerts (and their revisions), not the generatedAt stamp.
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(alertsJson).AsSpan(0, 16)) + "\"";
+        var validUntil = aimedHere
+            .Select(a => a.Content.EffectiveFrom > now ? a.Content.EffectiveFrom : a.Content.ExpiresAt)
+            .Where(t => t is not null)
+            .Min();
 
-        var nextExpiry = alerts.Where(a => a.ExpiresAt is not null).Select(a => a.ExpiresAt!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        var untilExpiry = nextExpiry == DateTimeOffset.MaxValue ? maxAgeSeconds : (int)Math.Floor((nextExpiry - now).TotalSeconds);
-        var maxAge = Math.Clamp(untilExpiry, 0, maxAgeSeconds);
+        var alertsJson = JsonSerializer.SerializeToUtf8Bytes(alerts, Json);
+        // The ETag identifies the set of alerts (and their revisions), not the generatedAt stamp, so
+        // every replica gives the same ETag for the same banner.
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(alertsJson).AsSpan(0, 16)) + "\"";
 
         using var body = new MemoryStream(alertsJson.Length + 64);
         body.Write("{\"alerts\":"u8);
@@ -60,8 +69,14 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
         body.Write(",\"generatedAt\":"u8);
         body.Write(JsonSerializer.SerializeToUtf8Bytes(now, Json));
         body.Write("}"u8);
-        return new CurrentBanner(body.ToArray(), etag, maxAge);
+        return new CurrentBanner(alerts, body.ToArray(), etag, validUntil);
     }
+
+    /// <summary>
+    /// How long a browser or shared cache may keep this banner from <paramref name="now"/>: the
+    /// configured maximum, cut short so that it never outlives <see cref="ValidUntil"/>.
+    /// </summary>
+    public int MaxAgeSeconds(DateTimeOffset now, int maxAgeSeconds) => CacheLifetime.MaxAgeSeconds(ValidUntil, now, maxAgeSeconds);
 
     /// <summary>An alert with page paths shows only on pages at or under one of them.</summary>
     public static bool AppliesToPath(IReadOnlyList<string> prefixes, string? path)
@@ -71,13 +86,13 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
             return true;
         }
 
-        var page = string.IsNullOrEmpty(path) ? "/" : path;
+        var page = string.IsNullOrEmpty(path) ? "/".AsSpan() : path.AsSpan();
         foreach (var prefix in prefixes)
         {
-            var trimmed = prefix.TrimEnd('/');
+            var trimmed = prefix.AsSpan().TrimEnd('/');
             if (trimmed.Length == 0
-                || page.Equals(trimmed, StringComparison.OrdinalIgnoreCase)
-                || page.StartsWith(trimmed + "/", StringComparison.OrdinalIgnoreCase))
+                || (page.StartsWith(trimmed, StringComparison.OrdinalIgnoreCase)
+                    && (page.Length == trimmed.Length || page[trimmed.Length] == '/')))
             {
                 return true;
             }
@@ -85,4 +100,12 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
 
         return false;
     }
+}
+
+/// <summary>Cache lifetimes that never reach past the moment an answer stops being right.</summary>
+public static class CacheLifetime
+{
+    /// <summary>Whole seconds from <paramref name="now"/> to <paramref name="validUntil"/> (rounded down), at most <paramref name="maxAgeSeconds"/>.</summary>
+    public static int MaxAgeSeconds(DateTimeOffset? validUntil, DateTimeOffset now, int maxAgeSeconds) =>
+        validUntil is { } until ? (int)Math.Clamp(Math.Floor((until - now).TotalSeconds), 0, maxAgeSeconds) : maxAgeSeconds;
 }

@@ -4,8 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
-using Ganss.Xss;
-using Markdig;
 using MimeKit;
 
 namespace AlertBroadcaster.Channels.Email;
@@ -163,18 +161,11 @@ public static class SubscriptionEmail
 /// <summary>Text helpers shared by the alert and confirmation emails.</summary>
 internal static class EmailText
 {
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
-
-    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
-
     private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
-    /// <summary>Limited Markdown: raw HTML is text, then only simple tags and https/mailto links survive.</summary>
-    public static string BodyHtml(string markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Markdown));
+    public static string BodyHtml(string markdown) => AlertMarkdown.ToHtml(markdown);
 
-    public static string BodyText(string markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : Markdig.Markdown.ToPlainText(markdown, Markdown).Trim();
+    public static string BodyText(string markdown) => AlertMarkdown.ToText(markdown);
 
     /// <summary>"Wednesday 25 November 2026, 9:00am" in UK time.</summary>
     public static string London(DateTimeOffset instant)
@@ -231,16 +222,4 @@ internal static class EmailText
         new TextPart("plain") { Text = text },
         new TextPart("html") { Text = html },
     ];
-
-    private static HtmlSanitizer CreateSanitizer()
-    {
-        var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
-        {
-            AllowedTags = new HashSet<string>(["p", "br", "strong", "em", "ul", "ol", "li", "a"], StringComparer.OrdinalIgnoreCase),
-            AllowedAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
-            AllowedSchemes = new HashSet<string>(["https", "mailto"], StringComparer.OrdinalIgnoreCase),
-            UriAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
-        });
-        return sanitizer;
-    }
 }
