@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels.Banner;
+using AlertBroadcaster.Channels.Banner.Script;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Channels.Jobs;
@@ -46,6 +47,8 @@ public static class ChannelsExtensions
             .ValidateOnStart();
         services.AddSingleton<BannerProjection>();
         services.AddSingleton<BannerResponses>();
+        services.AddOutputCache(o => o.AddPolicy(BannerOutputCache.PolicyName, new BannerOutputCache()));
+        services.AddHostedService<BannerCacheEviction>();
         services.AddHostedService<BannerProjectionLoader>();
         services.AddCors(o => o.AddPolicy(BannerApi.CorsPolicy, p => p
             .AllowAnyOrigin()
@@ -68,7 +71,7 @@ public static class ChannelsExtensions
 
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi().MapSmsWebhooks().MapPublicStylesheet();
+        endpoints.MapBannerApi().MapBannerScript().MapSmsWebhooks().MapPublicStylesheet();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>

@@ -19,6 +19,7 @@ public static class ChannelsProgram
         app.UseSecurityHeaders();
         app.UseRouting();
         app.UseCors();
+        app.UseOutputCache();
         app.UseAntiforgery();
         app.UseRateLimiter();
         app.MapHealthEndpoints();

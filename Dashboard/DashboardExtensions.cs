@@ -20,6 +20,7 @@ public static class DashboardExtensions
     {
         var services = builder.Services;
         services.AddSiteCatalog(builder.Configuration);
+        services.AddOutputCache();
         // The API and the pages validate before sending, for an immediate answer.
         services.AddSmsText(builder.Configuration);
         services.TryAddSingleton<AlertValidator>();
@@ -97,6 +98,8 @@ public static class DashboardExtensions
         app.UseApiDocumentationPage();
         app.UseRouting();
         app.UseCors();
+        // The banner's HTML fragment and feeds, when Channels is hosted here.
+        app.UseOutputCache();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

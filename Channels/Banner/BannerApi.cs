@@ -53,6 +53,23 @@ public static class BannerApi
             .RequireCors(CorsPolicy)
             .WithName("GetCurrentBanner")
             .AllowAnonymous();
+
+        endpoints.MapGet("/api/banner/current.html", (string? site, string? path, HttpContext http) =>
+            {
+                if (BannerQuery.Validate(site, path, sites) is { } problem)
+                {
+                    return problem;
+                }
+
+                var banner = responses.For(site, path);
+                BannerOutputCache.ValidUntil(http, banner.ValidUntil);
+                http.Response.Headers.CacheControl = BannerOutputCache.CacheControl(banner.ValidUntil, time.GetUtcNow(), cacheControl.Length - 1);
+                return TypedResults.Text(BannerFragment.Render(banner.Alerts), "text/html; charset=utf-8");
+            })
+            .CacheOutput(BannerOutputCache.PolicyName)
+            .RequireCors(CorsPolicy)
+            .WithName("GetCurrentBannerHtml")
+            .AllowAnonymous();
         return endpoints;
     }
 

@@ -17,6 +17,9 @@ public sealed class BannerProjection
 
     public BannerState? Find(Guid alertId) => _states.GetValueOrDefault(alertId);
 
+    /// <summary>Raised after every change that was applied (for cache eviction); handlers must be quick.</summary>
+    public event Action? Changed;
+
     /// <summary>Applies <paramref name="incoming"/> if it supersedes what is held; returns whether it did.</summary>
     public bool Apply(BannerState incoming)
     {
@@ -29,7 +32,9 @@ public sealed class BannerProjection
 
             _states = _states.SetItem(incoming.Id, incoming);
             Live = [.. _states.Values.Where(s => s.IsLive)];
-            return true;
         }
+
+        Changed?.Invoke();
+        return true;
     }
 }

@@ -77,7 +77,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : BrowserTest(bro
         AssertNoViolations("/Account/SignIn", await page.RunAxe());
     }
 
-    private static void AssertNoViolations(string page, AxeResult result)
+    internal static void AssertNoViolations(string page, AxeResult result)
     {
         Assert.NotEmpty(result.Passes);
         Assert.True(result.Violations.Length == 0,

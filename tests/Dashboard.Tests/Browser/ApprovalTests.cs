@@ -46,6 +46,12 @@ public sealed class ApprovalTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(approver.GetByText($"{BrowserFixture.ApproverEmail}, ")).ToBeVisibleAsync();
         await http.WaitUntilInBannerAsync(id, "?site=horton");
         Assert.DoesNotContain(id, await http.BannerIdsAsync("?site=churchill"));
+
+        // And a page embedding the Horton's banner shows it.
+        var website = await SignedOutPageAsync();
+        await website.GotoAsync("/demo?site=horton&path=/");
+        await Expect(website.Locator("nhs-alert-banner").GetByRole(AriaRole.Heading, new LocatorGetByRoleOptions { Name = "Face coverings are required at the Horton" }))
+            .ToBeVisibleAsync();
     }
 
     [Fact]

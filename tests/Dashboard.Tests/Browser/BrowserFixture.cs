@@ -36,6 +36,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>With approval required, as a trust runs it.</summary>
     public DashboardApp App { get; } = new() { RequireApproval = true, Settings = { ["Sms:PricePerSegment"] = "0.03" } };
 
+    /// <summary>Another origin's website, for pages that embed banner.js.</summary>
+    public HospitalWebsite Website { get; } = new();
+
     /// <summary>The app's address, such as http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -64,6 +67,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         App.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        await Website.StartAsync();
 
         using (var api = ApiClient())
         {
@@ -149,6 +153,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        await Website.DisposeAsync();
         await App.DisposeAsync();
     }
 }
