@@ -1,6 +1,7 @@
 using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Feeds;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Pages;
 using AlertBroadcaster.Channels.Sms;
@@ -44,6 +45,15 @@ public static class ChannelsExtensions
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<FeedOptions>()
+            .Bind(builder.Configuration.GetSection(FeedOptions.Section))
+            .PostConfigure<IOptions<EmailOptions>>((feeds, email) =>
+            {
+                feeds.CapSender ??= email.Value.From;
+                feeds.PublicBaseUrl ??= email.Value.PublicBaseUrl;
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<BannerProjection>();
         services.AddHostedService<BannerProjectionLoader>();
         services.AddCors(o => o.AddPolicy(BannerApi.CorsPolicy, p => p
@@ -67,7 +77,7 @@ public static class ChannelsExtensions
 
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi().MapSmsWebhooks().MapPublicStylesheet();
+        endpoints.MapBannerApi().MapAlertFeeds().MapSmsWebhooks().MapPublicStylesheet();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>

@@ -31,11 +31,7 @@ public static class BannerApi
         IOptions<BannerOptions> options,
         TimeProvider time)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (site is not null && !sites.Contains(site))
-        {
-            errors["site"] = [$"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}."];
-        }
+        var errors = SiteErrors(site, sites);
 
         if (path is not null && (path.Length == 0 || path[0] != '/' || path.Length > 2000))
         {
@@ -59,5 +55,17 @@ public static class BannerApi
         }
 
         return TypedResults.File(banner.Body, "application/json; charset=utf-8");
+    }
+
+    /// <summary>The validation errors for a <c>site</c> query parameter (none when absent or known), shared by the feeds.</summary>
+    internal static Dictionary<string, string[]> SiteErrors(string? site, SiteCatalog sites)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (site is not null && !sites.Contains(site))
+        {
+            errors["site"] = [$"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}."];
+        }
+
+        return errors;
     }
 }

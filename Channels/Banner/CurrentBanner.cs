@@ -34,11 +34,7 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
     {
         var alerts = live
             .Select(s => (s.Id, s.Revision, Content: s.Content!))
-            .Where(a => a.Content.Channels.Contains(AlertChannel.Banner)
-                && a.Content.EffectiveFrom <= now
-                && (a.Content.ExpiresAt is null || now < a.Content.ExpiresAt)
-                && (site is null || a.Content.Sites.Count == 0 || a.Content.Sites.Contains(site))
-                && AppliesToPath(a.Content.Paths, path))
+            .Where(a => IsShown(a.Content, site, now) && AppliesToPath(a.Content.Paths, path))
             .OrderByDescending(a => a.Content.Severity)
             .ThenByDescending(a => a.Content.EffectiveFrom)
             .ThenBy(a => a.Id)
@@ -50,9 +46,7 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
         // The ETag identifies the set of alerts (and their revisions), not the generatedAt stamp.
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(alertsJson).AsSpan(0, 16)) + "\"";
 
-        var nextExpiry = alerts.Where(a => a.ExpiresAt is not null).Select(a => a.ExpiresAt!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        var untilExpiry = nextExpiry == DateTimeOffset.MaxValue ? maxAgeSeconds : (int)Math.Floor((nextExpiry - now).TotalSeconds);
-        var maxAge = Math.Clamp(untilExpiry, 0, maxAgeSeconds);
+        var maxAge = CacheSeconds(alerts.Min(a => a.ExpiresAt), now, maxAgeSeconds);
 
         using var body = new MemoryStream(alertsJson.Length + 64);
         body.Write("{\"alerts\":"u8);
@@ -62,6 +56,23 @@ public sealed record CurrentBanner(byte[] Body, string ETag, int MaxAgeSeconds)
         body.Write("}"u8);
         return new CurrentBanner(body.ToArray(), etag, maxAge);
     }
+
+    /// <summary>
+    /// Whether a live alert's banner shows on <paramref name="site"/> (null: any site) at
+    /// <paramref name="now"/>: it is for the banner channel, has started and has not expired.
+    /// </summary>
+    public static bool IsShown(AlertContent content, string? site, DateTimeOffset now) =>
+        content.Channels.Contains(AlertChannel.Banner)
+        && content.EffectiveFrom <= now
+        && (content.ExpiresAt is null || now < content.ExpiresAt)
+        && (site is null || content.Sites.Count == 0 || content.Sites.Contains(site));
+
+    /// <summary>
+    /// How long a response may be cached: <paramref name="maxAgeSeconds"/>, cut short so no copy
+    /// outlives <paramref name="nextChange"/> (the next expiry of what it shows).
+    /// </summary>
+    public static int CacheSeconds(DateTimeOffset? nextChange, DateTimeOffset now, int maxAgeSeconds) =>
+        nextChange is { } next ? Math.Clamp((int)Math.Floor((next - now).TotalSeconds), 0, maxAgeSeconds) : maxAgeSeconds;
 
     /// <summary>An alert with page paths shows only on pages at or under one of them.</summary>
     public static bool AppliesToPath(IReadOnlyList<string> prefixes, string? path)
