@@ -2,6 +2,7 @@ using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Banner.Script;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Feeds;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Pages;
 using AlertBroadcaster.Channels.Sms;
@@ -45,6 +46,15 @@ public static class ChannelsExtensions
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<FeedOptions>()
+            .Bind(builder.Configuration.GetSection(FeedOptions.Section))
+            .PostConfigure<IOptions<EmailOptions>>((feeds, email) =>
+            {
+                feeds.CapSender ??= email.Value.From;
+                feeds.PublicBaseUrl ??= email.Value.PublicBaseUrl;
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<BannerProjection>();
         services.AddSingleton<BannerResponses>();
         services.AddOutputCache(o => o.AddPolicy(BannerOutputCache.PolicyName, new BannerOutputCache()));
@@ -71,7 +81,7 @@ public static class ChannelsExtensions
 
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi().MapBannerScript().MapSmsWebhooks().MapPublicStylesheet();
+        endpoints.MapBannerApi().MapBannerScript().MapAlertFeeds().MapSmsWebhooks().MapPublicStylesheet();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>

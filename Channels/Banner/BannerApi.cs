@@ -62,8 +62,9 @@ public static class BannerApi
                 }
 
                 var banner = responses.For(site, path);
-                BannerOutputCache.ValidUntil(http, banner.ValidUntil);
-                http.Response.Headers.CacheControl = BannerOutputCache.CacheControl(banner.ValidUntil, time.GetUtcNow(), cacheControl.Length - 1);
+                var now = time.GetUtcNow();
+                BannerOutputCache.ValidUntil(http, banner.ValidUntil, now);
+                http.Response.Headers.CacheControl = BannerOutputCache.CacheControl(banner.ValidUntil, now, cacheControl.Length - 1);
                 return TypedResults.Text(BannerFragment.Render(banner.Alerts), "text/html; charset=utf-8");
             })
             .CacheOutput(BannerOutputCache.PolicyName)

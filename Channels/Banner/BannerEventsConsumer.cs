@@ -11,23 +11,25 @@ namespace AlertBroadcaster.Channels.Banner;
 /// Keeps the banner projection: stores the newest state of each alert, then updates the
 /// in-memory view the endpoint reads. Older or repeated events are ignored.
 /// </summary>
-public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection projection, TimeProvider time, ILogger<BannerEventsConsumer> logger) :
+public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection projection, ILogger<BannerEventsConsumer> logger) :
     IConsumer<AlertWentLive>,
     IConsumer<AlertUpdated>,
     IConsumer<AlertExpired>,
     IConsumer<AlertWithdrawn>
 {
     public Task Consume(ConsumeContext<AlertWentLive> context) =>
-        ApplyAsync(new BannerState(context.Message.Alert.Id, context.Message.Alert.Revision, context.Message.Alert.Content), context.CancellationToken);
+        ApplyAsync(Started(context.Message.Alert, context.Message.OccurredAt), context.CancellationToken);
 
     public Task Consume(ConsumeContext<AlertUpdated> context) =>
-        ApplyAsync(new BannerState(context.Message.Alert.Id, context.Message.Alert.Revision, context.Message.Alert.Content), context.CancellationToken);
+        ApplyAsync(Started(context.Message.Alert, context.Message.OccurredAt), context.CancellationToken);
 
     public Task Consume(ConsumeContext<AlertExpired> context) =>
-        ApplyAsync(new BannerState(context.Message.AlertId, context.Message.Revision, null), context.CancellationToken);
+        ApplyAsync(BannerState.Ended(context.Message.AlertId, context.Message.Revision, context.Message.OccurredAt, withdrawn: false), context.CancellationToken);
 
     public Task Consume(ConsumeContext<AlertWithdrawn> context) =>
-        ApplyAsync(new BannerState(context.Message.AlertId, context.Message.Revision, null), context.CancellationToken);
+        ApplyAsync(BannerState.Ended(context.Message.AlertId, context.Message.Revision, context.Message.OccurredAt, withdrawn: true), context.CancellationToken);
+
+    private static BannerState Started(AlertSnapshot alert, DateTimeOffset occurredAt) => new(alert.Id, alert.Revision, alert.Content, occurredAt);
 
     private async Task ApplyAsync(BannerState incoming, CancellationToken cancellationToken)
     {
@@ -66,8 +68,16 @@ public sealed class BannerEventsConsumer(ChannelsDbContext db, BannerProjection 
         }
 
         row.Revision = incoming.Revision;
-        row.Content = incoming.Content;
-        row.UpdatedAt = time.GetUtcNow();
+        if (incoming.IsLive || row.Content is null)
+        {
+            // Times come from the event, so every replica stores the same ones.
+            row.Content = incoming.Content;
+            row.UpdatedAt = incoming.ChangedAt;
+        }
+
+        // An end keeps the text it ends (the feeds' Cancel repeats it) and the time it was published.
+        row.EndedAt = incoming.EndedAt;
+        row.Withdrawn = incoming.Withdrawn;
         await db.SaveChangesAsync(cancellationToken);
         return row.ToState();
     }

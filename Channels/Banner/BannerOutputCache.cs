@@ -23,15 +23,16 @@ public sealed class BannerOutputCache : IOutputCachePolicy
     public const string PolicyName = "banner";
     public const string Tag = "banner";
 
-    private const string ValidUntilKey = "banner.valid-until";
+    private const string ValidForKey = "banner.valid-for";
     private static readonly StringValues VaryBy = new(["site", "path"]);
 
     /// <summary>Says until when the response being written stays right (null: until the projection changes).</summary>
-    public static void ValidUntil(HttpContext http, DateTimeOffset? until) => http.Items[ValidUntilKey] = until;
+    public static void ValidUntil(HttpContext http, DateTimeOffset? until, DateTimeOffset now) =>
+        http.Items[ValidForKey] = until is { } end ? end - now : (TimeSpan?)null;
 
     /// <summary>The <c>max-age</c> for a response that may be served from the output cache until <paramref name="until"/>.</summary>
     public static string CacheControl(DateTimeOffset? until, DateTimeOffset now, int maxAgeSeconds) =>
-        $"public, max-age={Math.Max(0, CacheLifetime.MaxAgeSeconds(until, now, maxAgeSeconds + 1) - 1)}";
+        $"public, max-age={Math.Max(0, CurrentBanner.CacheSeconds(until, now, maxAgeSeconds + 1) - 1)}";
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
@@ -49,13 +50,13 @@ public sealed class BannerOutputCache : IOutputCachePolicy
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        if (http.Response.StatusCode != StatusCodes.Status200OK || !http.Items.TryGetValue(ValidUntilKey, out var value))
+        if (http.Response.StatusCode != StatusCodes.Status200OK || !http.Items.TryGetValue(ValidForKey, out var value))
         {
             context.AllowCacheStorage = false;
             return ValueTask.CompletedTask;
         }
 
-        var lifetime = value is DateTimeOffset until ? until - context.ResponseTime!.Value : TimeSpan.FromMinutes(10);
+        var lifetime = value as TimeSpan? ?? TimeSpan.FromMinutes(10);
         context.ResponseExpirationTimeSpan = lifetime;
         context.AllowCacheStorage = lifetime > TimeSpan.Zero;
         return ValueTask.CompletedTask;

@@ -37,10 +37,7 @@ public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[]
     {
         var aimedHere = live
             .Select(s => (s.Id, s.Revision, Content: s.Content!))
-            .Where(a => a.Content.Channels.Contains(AlertChannel.Banner)
-                && (a.Content.ExpiresAt is null || now < a.Content.ExpiresAt)
-                && (site is null || a.Content.Sites.Count == 0 || a.Content.Sites.Contains(site))
-                && AppliesToPath(a.Content.Paths, path))
+            .Where(a => IsAimedAt(a.Content, site, now) && AppliesToPath(a.Content.Paths, path))
             .ToList();
 
         var alerts = aimedHere
@@ -76,7 +73,27 @@ public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[]
     /// How long a browser or shared cache may keep this banner from <paramref name="now"/>: the
     /// configured maximum, cut short so that it never outlives <see cref="ValidUntil"/>.
     /// </summary>
-    public int MaxAgeSeconds(DateTimeOffset now, int maxAgeSeconds) => CacheLifetime.MaxAgeSeconds(ValidUntil, now, maxAgeSeconds);
+    public int MaxAgeSeconds(DateTimeOffset now, int maxAgeSeconds) => CacheSeconds(ValidUntil, now, maxAgeSeconds);
+
+    /// <summary>
+    /// Whether a live alert's banner shows on <paramref name="site"/> (null: any site) at
+    /// <paramref name="now"/>: it is aimed there and has started.
+    /// </summary>
+    public static bool IsShown(AlertContent content, string? site, DateTimeOffset now) =>
+        IsAimedAt(content, site, now) && content.EffectiveFrom <= now;
+
+    /// <summary>For the banner channel, on <paramref name="site"/> (null: any site), and not expired at <paramref name="now"/>; it may not have started yet.</summary>
+    private static bool IsAimedAt(AlertContent content, string? site, DateTimeOffset now) =>
+        content.Channels.Contains(AlertChannel.Banner)
+        && (content.ExpiresAt is null || now < content.ExpiresAt)
+        && (site is null || content.Sites.Count == 0 || content.Sites.Contains(site));
+
+    /// <summary>
+    /// How long a response may be cached from <paramref name="now"/>: <paramref name="maxAgeSeconds"/>,
+    /// cut short (whole seconds, rounded down) so no copy outlives <paramref name="nextChange"/>.
+    /// </summary>
+    public static int CacheSeconds(DateTimeOffset? nextChange, DateTimeOffset now, int maxAgeSeconds) =>
+        nextChange is { } next ? (int)Math.Clamp(Math.Floor((next - now).TotalSeconds), 0, maxAgeSeconds) : maxAgeSeconds;
 
     /// <summary>An alert with page paths shows only on pages at or under one of them.</summary>
     public static bool AppliesToPath(IReadOnlyList<string> prefixes, string? path)
@@ -100,12 +117,4 @@ public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[]
 
         return false;
     }
-}
-
-/// <summary>Cache lifetimes that never reach past the moment an answer stops being right.</summary>
-public static class CacheLifetime
-{
-    /// <summary>Whole seconds from <paramref name="now"/> to <paramref name="validUntil"/> (rounded down), at most <paramref name="maxAgeSeconds"/>.</summary>
-    public static int MaxAgeSeconds(DateTimeOffset? validUntil, DateTimeOffset now, int maxAgeSeconds) =>
-        validUntil is { } until ? (int)Math.Clamp(Math.Floor((until - now).TotalSeconds), 0, maxAgeSeconds) : maxAgeSeconds;
 }

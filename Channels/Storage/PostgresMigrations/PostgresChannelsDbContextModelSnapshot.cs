@@ -32,12 +32,18 @@ namespace AlertBroadcaster.Channels.Storage.PostgresMigrations
                     b.Property<string>("Content")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -64,6 +64,28 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Withdrawn_alert_keeps_its_text_and_the_times_the_events_give()
+    {
+        var id = Guid.NewGuid();
+        var published = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+        var withdrawn = published.AddHours(2);
+        await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Visiting restrictions"), published));
+        await PublishAsync(new AlertWithdrawn(id, 1, false, withdrawn));
+
+        await Poll.UntilAsync(() => Task.FromResult(Projection.Ended(withdrawn).Any(s => s.Id == id)), what: "alert listed as ended");
+
+        var ended = Assert.Single(Projection.Ended(withdrawn));
+        Assert.Equal("Visiting restrictions", ended.Content!.Headline);
+        Assert.Equal((published, withdrawn, true), (ended.ChangedAt, ended.EndedAt, ended.Withdrawn));
+
+        using var scope = _host.Services.CreateScope();
+        var row = await scope.ServiceProvider.GetRequiredService<Storage.ChannelsDbContext>().BannerAlerts.FindAsync(id);
+        // Every replica reads the same state back from the store (lists inside the content compare by reference).
+        Assert.Equal(ended with { Content = null }, row!.ToState() with { Content = null });
+        Assert.Equal("Visiting restrictions", row.Content!.Headline);
+    }
+
+    [Fact]
     public async Task Late_events_about_older_revisions_are_ignored()
     {
         var id = Guid.NewGuid();

@@ -20,7 +20,7 @@ public sealed class BannerResponsesTests
             EffectiveFrom = _time.GetUtcNow() + (startsIn ?? TimeSpan.FromMinutes(-1)),
             ExpiresAt = endsIn is { } ends ? _time.GetUtcNow() + ends : null,
             Paths = paths ?? [],
-        });
+        }, _time.GetUtcNow());
 
     private static List<string> Headlines(CurrentBanner banner) =>
         JsonDocument.Parse(banner.Body).RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("headline").GetString()!).ToList();

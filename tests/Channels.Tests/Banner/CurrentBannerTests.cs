@@ -19,7 +19,7 @@ public sealed class CurrentBannerTests
             Sites = sites ?? [],
             Paths = paths ?? [],
             Channels = channels ?? [AlertChannel.Banner],
-        });
+        }, Now.AddHours(-1));
 
     private static List<string> Headlines(CurrentBanner banner) =>
         JsonDocument.Parse(banner.Body).RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("headline").GetString()!).ToList();
