@@ -59,7 +59,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_for URL SECONDS WHAT [PID]: until URL answers 2xx; fails after SECONDS or if PID has exited.
+# wait_for URL SECONDS WHAT [PID LOG]: until URL answers 2xx; fails after SECONDS, or at once if PID has exited.
 wait_for() {
   local deadline=$((SECONDS + $2))
   until curl -fs -o /dev/null --max-time 2 "$1"; do
@@ -88,10 +88,12 @@ start() { # project port [env…]
 }
 step "starting Broadcaster, one Channels replica and the Dashboard"
 start Broadcaster $broadcaster_port
+broadcaster_pid=${pids[-1]}
 # The measured process: Production, warnings only, so logging is not what is measured.
 start Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$
 channels_pid=${pids[-1]}
 start Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
+dashboard_pid=${pids[-1]}
 
 step "creating 3 live alerts for $site"
 # post JSON → prints the new alert's id; a clear error with the API's answer otherwise
@@ -155,9 +157,28 @@ nginx_pid=$!
 wait_for "$nginx_url$banner_path?site=$site" 20 nginx "$nginx_pid" "$work/nginx/logs/error.log"
 cmp -s <(curl -fs "$nginx_url$banner_path?site=$site") "$work/nginx/www$banner_path" || fail "nginx does not serve the saved body"
 
-# run_wrk NAME URL SECONDS → $work/wrk-NAME.txt
+# CPU seconds (user + system) used so far by the given processes.
+cpu_seconds() {
+  local pid ticks=0
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$ticks"
+}
+# run_wrk NAME URL SECONDS → $work/wrk-NAME.txt, and $work/cpu-NAME.txt: CPU seconds used meanwhile
+# by the measured process, nginx's workers, the rest of the topology and wrk itself.
 run_wrk() {
-  wrk -t$threads -c$connections -d"$3"s --latency "$2" >"$work/wrk-$1.txt" 2>&1 || { cat "$work/wrk-$1.txt" >&2; fail "wrk failed against $2"; }
+  local name=$1 c0 n0 b0 d0 nginx_workers hz
+  hz=$(getconf CLK_TCK)
+  nginx_workers=$(pgrep -P "$nginx_pid" 2>/dev/null | tr '\n' ' ' || true)
+  c0=$(cpu_seconds "$channels_pid"); n0=$(cpu_seconds $nginx_workers); b0=$(cpu_seconds "$broadcaster_pid"); d0=$(cpu_seconds "$dashboard_pid")
+  local TIMEFORMAT='%U %S'
+  { time wrk -t$threads -c$connections -d"$3"s --latency "$2" >"$work/wrk-$name.txt" 2>&1; } 2>"$work/cpu-wrk-$name.txt" \
+    || { cat "$work/wrk-$name.txt" >&2; fail "wrk failed against $2"; }
+  awk -v hz="$hz" -v c=$(($(cpu_seconds "$channels_pid") - c0)) -v n=$(($(cpu_seconds $nginx_workers) - n0)) \
+    -v b=$(($(cpu_seconds "$broadcaster_pid") - b0)) -v d=$(($(cpu_seconds "$dashboard_pid") - d0)) \
+    '{ printf "Channels %.1f, nginx workers %.1f, Broadcaster %.1f, Dashboard %.1f, wrk %.1f\n", c / hz, n / hz, b / hz, d / hz, $1 + $2 }' \
+    "$work/cpu-wrk-$name.txt" >"$work/cpu-$name.txt"
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 step "wrk -t$threads -c$connections: warm-up ${warmup} s each, then ${duration} s against the replica and ${duration} s against nginx"
@@ -208,6 +229,8 @@ print(f"ratio Channels / nginx: {ratio:.2f} (target >= 1.0: {'met' if ratio >= 1
 print(f"p99 Channels {c[2]:.2f} ms vs nginx {x[2]:.2f} ms (target: no worse: {'met' if c[2] <= x[2] else 'NOT met'})")
 print(f"under churn: {ch[0] / x[0]:.2f} x nginx's requests/s, p99 {ch[2]:.2f} ms")
 PY
+echo "CPU-seconds used during each measured run ($(nproc) cores × ${duration} s = $(($(nproc) * duration)) available; the rest went to RabbitMQ, PostgreSQL and anything else on the machine):"
+for name in channels nginx churn; do printf '  %-9s %s\n' "$name:" "$(cat "$work/cpu-$name.txt")"; done
 echo "peak resident memory of the Channels process: $((peak_kb / 1024)) MB"
 cat "$work/churn.txt"
 if [ -s "$work/churn-errors.txt" ]; then echo "churn console's errors:"; head -20 "$work/churn-errors.txt"; fi

@@ -170,6 +170,8 @@ Console.WriteLine($"churn: {published.Count} alerts published ({refused} refused
     + $"each expiring {lifetime.TotalSeconds:0} s after it was sent; publish request p50 {Pct(0.5):0} ms, max {Pct(1.0):0} ms");
 Console.WriteLine($"checker: {responses:N0} responses checked in {elapsed:0.0} s by {loops} loops ({errors} errors), {alertsChecked:N0} alerts in them, "
     + $"{seenChurn} of the {published.Count} churn alerts seen live");
+Console.WriteLine($"checker and publisher (this console) used {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} CPU-seconds, "
+    + $"{responses / elapsed:N0} banner requests/s on top of wrk's");
 Console.WriteLine($"closest an alert came to expiry in a response: {(closestMarginMs == double.MaxValue ? "n/a" : $"{closestMarginMs:0.0} ms before")}");
 Console.WriteLine($"expired alerts served: {violations} (must be 0)");
 if (violations > 0)
