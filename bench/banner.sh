@@ -237,5 +237,6 @@ if [ -s "$work/churn-errors.txt" ]; then echo "churn console's errors:"; head -2
 case $churn_status in
   0) echo "expiry under churn: met (no expired alert served)" ;;
   1) echo "expiry under churn: NOT met — an expired alert was served" >&2; exit 1 ;;
+  3) fail "the churn check proved nothing (see the console's output above)" ;;
   *) fail "the churn console failed (status $churn_status)" ;;
 esac

@@ -10,7 +10,8 @@ using System.Text.Json;
 // against the moment its request was SENT: an alert whose expiresAt is at or before that moment
 // was expired before the server could have read the clock, so serving it is a violation.
 // The checkers go on for a few seconds after the last publish so the last alerts expire under watch.
-// Exits 1 if any response held an expired alert, 3 if the checkers got no answers at all.
+// Exits 1 if any response held an expired alert; 3 if the check proved nothing (no answers, or no
+// churn alert ever seen live).
 // Usage: BannerChurn <dashboard-url> <api-key> <channels-url> <site> <seconds> [<checker loops, default 4>]
 if (args.Length < 5)
 {
@@ -161,22 +162,39 @@ var seenChurn = published.Keys.Count(seen.ContainsKey);
 var sortedPublish = publishMs.OrderBy(x => x).ToArray();
 double Pct(double p) => sortedPublish.Length == 0 ? double.NaN : sortedPublish[Math.Min(sortedPublish.Length - 1, (int)Math.Ceiling(p * sortedPublish.Length) - 1)];
 
-while (details.TryDequeue(out var line))
+foreach (var line in details.Take(20))
 {
     Console.WriteLine(line);
 }
 
+if (details.Count > 20)
+{
+    Console.WriteLine($"… and {details.Count - 20} more expired alerts served");
+}
+
 Console.WriteLine($"churn: {published.Count} alerts published ({refused} refused, {failedPublishes} failed), {expired} expired during the run, "
-    + $"each expiring {lifetime.TotalSeconds:0} s after it was sent; publish request p50 {Pct(0.5):0} ms, max {Pct(1.0):0} ms");
+    + $"each expiring {lifetime.TotalSeconds:0} s after it was sent; publish request "
+    + (sortedPublish.Length == 0 ? "n/a" : $"p50 {Pct(0.5):0} ms, max {Pct(1.0):0} ms"));
 Console.WriteLine($"checker: {responses:N0} responses checked in {elapsed:0.0} s by {loops} loops ({errors} errors), {alertsChecked:N0} alerts in them, "
     + $"{seenChurn} of the {published.Count} churn alerts seen live");
 Console.WriteLine($"checker and publisher (this console) used {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} CPU-seconds, "
     + $"{responses / elapsed:N0} banner requests/s on top of wrk's");
-Console.WriteLine($"closest an alert came to expiry in a response: {(closestMarginMs == double.MaxValue ? "n/a" : $"{closestMarginMs:0.0} ms before")}");
+Console.WriteLine("closest an alert came to expiry in a response: " + closestMarginMs switch
+{
+    double.MaxValue => "n/a (no alert with an expiry was served)",
+    > 0 => $"{closestMarginMs:0.0} ms before",
+    _ => $"{-closestMarginMs:0.0} ms AFTER it",
+});
 Console.WriteLine($"expired alerts served: {violations} (must be 0)");
 if (violations > 0)
 {
     return 1;
 }
 
-return responses == 0 ? 3 : 0;
+if (responses == 0 || seenChurn == 0)
+{
+    Console.WriteLine("the check proved nothing: " + (responses == 0 ? "no banner response was read" : "no churn alert was ever seen live"));
+    return 3;
+}
+
+return 0;
