@@ -5,7 +5,8 @@
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
 #   scripts/servers.sh rabbitmq-down | rabbitmq-up   takes the broker away and brings it back
-#   scripts/servers.sh bench-tools   installs what bench/ needs (Postfix's smtp-sink and smtp-source)
+#   scripts/servers.sh bench-tools   installs what bench/ needs (Postfix's smtp-sink and smtp-source,
+#                                    wrk and nginx)
 # State lives under .servers/ in the repository (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,6 +101,15 @@ case "${1:-start}" in
       echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
       as_root apt-get update -qq
       DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postfix >/dev/null
+    fi
+    # bench/banner.sh: wrk (the load generator) and nginx (the static-file reference it is compared
+    # with, run from its own configuration, never the system service).
+    tools=()
+    command -v wrk >/dev/null || tools+=(wrk)
+    [ -x /usr/sbin/nginx ] || tools+=(nginx)
+    if [ ${#tools[@]} -gt 0 ]; then
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
     fi
     ;;
   stop)

@@ -27,13 +27,14 @@ dotnet test AlertBroadcaster.slnx --no-build -m:1 --logger "trx" --results-direc
 test_status=$?
 set -e
 
-# A full run (no dotnet test arguments) also runs the email and SMS benchmarks at a small size
-# (bench/ runs them at full size): figures for the log, not tests, so they do not decide the result.
+# A full run (no dotnet test arguments) also runs the email, SMS and banner benchmarks at a small
+# size (bench/ runs them at full size): figures for the log, not tests, so they do not decide the result.
 if [ $# -eq 0 ]; then
   echo
   echo "Benchmarks (figures, not tests):"
   BENCH_DEADLINE=300 timeout 600 ./bench/email-fanout.sh 5000 4 || echo "bench/email-fanout.sh did not finish"
   BENCH_DEADLINE=300 timeout 600 ./bench/sms-rate.sh 1000 100 || echo "bench/sms-rate.sh did not finish"
+  timeout 600 ./bench/banner.sh 3 || echo "bench/banner.sh did not finish, or served an expired alert (see above)"
 fi
 
 # Sum the counters of every TRX file (one a test project).
