@@ -57,6 +57,7 @@ public static class ChannelsExtensions
             .ValidateOnStart();
         services.AddSingleton<BannerProjection>();
         services.AddSingleton<BannerResponses>();
+        services.AddSingleton<CurrentBannerEndpoint>();
         services.AddOutputCache(o => o.AddPolicy(BannerOutputCache.PolicyName, new BannerOutputCache()));
         services.AddHostedService<BannerCacheEviction>();
         services.AddHostedService<BannerProjectionLoader>();

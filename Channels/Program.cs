@@ -1,3 +1,4 @@
+using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.ServiceDefaults;
 
 namespace AlertBroadcaster.Channels;
@@ -16,6 +17,7 @@ public static class ChannelsProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
 
         var app = builder.Build();
+        app.UseCurrentBanner();
         app.UseSecurityHeaders();
         app.UseRouting();
         app.UseCors();

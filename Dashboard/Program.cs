@@ -1,5 +1,6 @@
 using AlertBroadcaster.Broadcaster;
 using AlertBroadcaster.Channels;
+using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Dashboard;
 using AlertBroadcaster.ServiceDefaults;
@@ -36,6 +37,11 @@ builder.Services.AddAlertBus(builder.Configuration, bus =>
 });
 
 var app = builder.Build();
+
+if (embedded)
+{
+    app.UseCurrentBanner();
+}
 
 app.UseDashboard();
 app.MapHealthEndpoints();

@@ -90,7 +90,9 @@ step "starting Broadcaster, one Channels replica and the Dashboard"
 start Broadcaster $broadcaster_port
 broadcaster_pid=${pids[-1]}
 # The measured process: Production, warnings only, so logging is not what is measured.
-start Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$
+# As Channels/Dockerfile deploys a public replica: socket completions run inline (no thread-pool hop).
+start Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$ \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 channels_pid=${pids[-1]}
 start Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
 dashboard_pid=${pids[-1]}

@@ -12,44 +12,19 @@ public static class BannerApi
 {
     public const string CorsPolicy = "banner";
 
-    private static readonly StringValues JsonContentType = "application/json; charset=utf-8";
-
     /// <summary>
     /// <c>GET /api/banner/current?site=&amp;path=</c>: public, cacheable, readable from any origin; and the
     /// same banner as an HTML fragment at <c>/api/banner/current.html</c> for sites that cannot run scripts.
     /// </summary>
     public static IEndpointRouteBuilder MapBannerApi(this IEndpointRouteBuilder endpoints)
     {
-        // The hot path: singletons resolved once, precomputed bytes written straight out.
         var services = endpoints.ServiceProvider;
         var responses = services.GetRequiredService<BannerResponses>();
         var sites = services.GetRequiredService<SiteCatalog>();
         var time = services.GetRequiredService<TimeProvider>();
-        var cacheControl = CacheControlValues(services.GetRequiredService<IOptions<BannerOptions>>().Value.MaxAgeSeconds);
+        var maxAge = services.GetRequiredService<IOptions<BannerOptions>>().Value.MaxAgeSeconds;
 
-        endpoints.MapGet("/api/banner/current", (HttpContext http) =>
-            {
-                var query = http.Request.Query;
-                string? site = query["site"], path = query["path"];
-                if (BannerQuery.Validate(site, path, sites) is { } problem)
-                {
-                    return problem.ExecuteAsync(http);
-                }
-
-                var banner = responses.For(site, path);
-                var response = http.Response;
-                response.Headers.ETag = banner.ETag;
-                response.Headers.CacheControl = cacheControl[banner.MaxAgeSeconds(time.GetUtcNow(), cacheControl.Length - 1)];
-                if (BannerQuery.Matches(http.Request.Headers.IfNoneMatch, banner.ETag))
-                {
-                    response.StatusCode = StatusCodes.Status304NotModified;
-                    return Task.CompletedTask;
-                }
-
-                response.Headers.ContentType = JsonContentType;
-                response.ContentLength = banner.Body.Length;
-                return response.Body.WriteAsync(banner.Body).AsTask();
-            })
+        endpoints.MapGet(CurrentBannerEndpoint.Path, services.GetRequiredService<CurrentBannerEndpoint>().HandleAsync)
             .RequireCors(CorsPolicy)
             .WithName("GetCurrentBanner")
             .AllowAnonymous();
@@ -64,7 +39,7 @@ public static class BannerApi
                 var banner = responses.For(site, path);
                 var now = time.GetUtcNow();
                 BannerOutputCache.ValidUntil(http, banner.ValidUntil, now);
-                http.Response.Headers.CacheControl = BannerOutputCache.CacheControl(banner.ValidUntil, now, cacheControl.Length - 1);
+                http.Response.Headers.CacheControl = BannerOutputCache.CacheControl(banner.ValidUntil, now, maxAge);
                 return TypedResults.Text(BannerFragment.Render(banner.Alerts), "text/html; charset=utf-8");
             })
             .CacheOutput(BannerOutputCache.PolicyName)
@@ -73,9 +48,6 @@ public static class BannerApi
             .AllowAnonymous();
         return endpoints;
     }
-
-    private static StringValues[] CacheControlValues(int maxAgeSeconds) =>
-        [.. Enumerable.Range(0, maxAgeSeconds + 1).Select(seconds => new StringValues($"public, max-age={seconds}"))];
 }
 
 /// <summary>The <c>site</c> and <c>path</c> query parameters every banner and feed endpoint takes.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace AlertBroadcaster.ServiceDefaults;
 
@@ -16,22 +17,33 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                var headers = context.Response.Headers;
-                headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                if (!context.Request.Path.StartsWithSegments("/hangfire") && !headers.ContainsKey("Content-Security-Policy"))
-                {
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                    headers.XFrameOptions = "DENY";
-                }
+    private static readonly StringValues NoSniff = "nosniff";
+    private static readonly StringValues ReferrerPolicy = "strict-origin-when-cross-origin";
+    private static readonly StringValues Policy = ContentSecurityPolicy;
+    private static readonly StringValues Deny = "DENY";
 
-                return Task.CompletedTask;
-            });
-            await next(context);
+    // Registered without a closure or an async state machine: this runs on every request, the
+    // public banner endpoint's included, and its cost showed in that endpoint's throughput.
+    private static readonly Func<object, Task> AddHeaders = static state =>
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = NoSniff;
+        headers["Referrer-Policy"] = ReferrerPolicy;
+        if (!context.Request.Path.StartsWithSegments("/hangfire") && !headers.ContainsKey("Content-Security-Policy"))
+        {
+            headers.ContentSecurityPolicy = Policy;
+            headers.XFrameOptions = Deny;
+        }
+
+        return Task.CompletedTask;
+    };
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use(static (context, next) =>
+        {
+            // On starting, so that a response written by an error handler after the headers were cleared has them too.
+            context.Response.OnStarting(AddHeaders, context);
+            return next(context);
         });
 }

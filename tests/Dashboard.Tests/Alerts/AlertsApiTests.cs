@@ -136,6 +136,17 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
         request.Headers.Add("Origin", "https://www.genomicsengland.example");
         var response = await _public.SendAsync(request);
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        // banner.js reads the ETag to ask "has it changed?" next time.
+        Assert.Contains("ETag", response.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+
+        // And that question (a header outside the CORS safelist) is allowed by the preflight.
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/banner/current?site=horton");
+        preflight.Headers.Add("Origin", "https://www.genomicsengland.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "if-none-match");
+        var allowed = await _public.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Contains("if-none-match", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
