@@ -1,6 +1,7 @@
 using AlertBroadcaster.Broadcaster;
 using AlertBroadcaster.Channels;
 using AlertBroadcaster.Channels.Banner;
+using AlertBroadcaster.Channels.Banner.Script;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Dashboard;
 using AlertBroadcaster.ServiceDefaults;
@@ -48,6 +49,11 @@ app.MapHealthEndpoints();
 if (embedded)
 {
     app.MapChannels();
+}
+else
+{
+    // The preview draws the banner with the script the websites embed.
+    app.MapBannerScript();
 }
 
 app.MapDashboard();

@@ -1,3 +1,4 @@
+using AlertBroadcaster.Channels.Banner;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
@@ -23,6 +24,7 @@ public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> ema
         using var message = rendered.For("subscriber@example.org", options.Link("subscriptions/manage"), options.Link("unsubscribe"), time.GetUtcNow());
         var id = Guid.NewGuid().ToString("N");
         cache.Set(CacheKey(id), message.HtmlBody ?? "", Kept);
+        cache.Set(BannerKey(id), BannerJson(content), Kept);
         var text = SmsText.Compose(content, sms.Value);
         return new AlertPreview(content, rendered.Subject, message.TextBody ?? "", id, text, SmsSegments.Measure(text));
     }
@@ -30,8 +32,24 @@ public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> ema
     /// <summary>The HTML of a preview made in the last few minutes, or null.</summary>
     public string? EmailHtml(string id) => cache.TryGetValue(CacheKey(id), out string? html) ? html : null;
 
+    /// <summary>
+    /// The banner of a preview made in the last few minutes, as <c>/api/banner/current</c> would answer
+    /// with it live, for banner.js to draw exactly as websites do (or null). Never in the public banner.
+    /// </summary>
+    public byte[]? BannerJson(string id) => cache.TryGetValue(BannerKey(id), out byte[]? json) ? json : null;
+
+    private byte[] BannerJson(AlertContent content)
+    {
+        var now = time.GetUtcNow();
+        // Shown now and on this page whatever its schedule and audience: the preview is about how it looks.
+        var shown = content with { Channels = [AlertChannel.Banner], EffectiveFrom = now, ExpiresAt = null, Paths = [] };
+        return CurrentBanner.Select([new BannerState(Guid.NewGuid(), 1, shown, now)], null, null, now).Body;
+    }
+
     private static string CacheKey(string id) => $"email-preview:{id}";
+
+    private static string BannerKey(string id) => $"banner-preview:{id}";
 }
 
-/// <summary>What the preview shows: the banner's words, the email's subject, text and (by <see cref="EmailPreviewId"/>) HTML, the text message and its size.</summary>
-public sealed record AlertPreview(AlertContent Content, string EmailSubject, string EmailText, string EmailPreviewId, string SmsText, SmsSize SmsSize);
+/// <summary>What the preview shows: the email's subject and text, the banner and the email's HTML (by <see cref="PreviewId"/>), the text message and its size.</summary>
+public sealed record AlertPreview(AlertContent Content, string EmailSubject, string EmailText, string PreviewId, string SmsText, SmsSize SmsSize);

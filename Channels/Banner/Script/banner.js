@@ -3,7 +3,8 @@
    page's styles and the banner's cannot touch each other, and keeps them current by polling.
    data-site: site slug (omit for alerts aimed at every site); data-path: page path (default: this page's);
    data-interval: seconds between polls (default 60, at least 10); data-target: id of an element to
-   render into (default: the top of <body>). */
+   render into (default: the top of <body>); data-source: a URL answering in the same JSON, read once
+   instead of polling (the Dashboard's preview). */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -17,7 +18,9 @@
   var path = script.getAttribute('data-path') || location.pathname;
   var seconds = parseInt(script.getAttribute('data-interval'), 10);
   var interval = Math.max(10, isNaN(seconds) ? 60 : seconds) * 1000;
-  var url = base + '/api/banner/current?' + (site ? 'site=' + encodeURIComponent(site) + '&' : '') + 'path=' + encodeURIComponent(path);
+  var source = script.getAttribute('data-source');
+  var url = source ? new URL(source, location.href).href
+    : base + '/api/banner/current?' + (site ? 'site=' + encodeURIComponent(site) + '&' : '') + 'path=' + encodeURIComponent(path);
 
   var host = document.createElement('nhs-alert-banner');
   host.style.setProperty('all', 'initial', 'important');
@@ -137,7 +140,7 @@
   function poll() {
     clearTimeout(timer);
     var headers = etag ? { 'If-None-Match': etag } : {};
-    fetch(url, { headers: headers, cache: 'no-store', credentials: 'omit' })
+    fetch(url, { headers: headers, cache: 'no-store', credentials: source ? 'same-origin' : 'omit' })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error('banner ' + response.status);
@@ -146,9 +149,9 @@
       })
       .then(function (data) { if (data) { alerts = data.alerts || []; } render(); })
       .catch(function () { render(); })
-      .then(function () { timer = setTimeout(poll, interval); });
+      .then(function () { if (!source) timer = setTimeout(poll, interval); });
   }
 
-  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible') poll(); });
+  if (!source) document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible') poll(); });
   poll();
 })();

@@ -78,7 +78,7 @@ public sealed class CreateModel(
     public string UkClockNow => LondonTime.Describe(time.GetUtcNow());
 
     /// <summary>Handlers that answer JSON or a frame, not the page: they need no template list (one runs per keystroke).</summary>
-    private static readonly HashSet<string> NotThePage = ["SmsSize", "Reach", "EmailPreview"];
+    private static readonly HashSet<string> NotThePage = ["SmsSize", "Reach", "EmailPreview", "BannerPreview"];
 
     /// <summary>Before every handler that shows the page: the templates, which it lists whatever it answers with.</summary>
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
@@ -228,6 +228,10 @@ public sealed class CreateModel(
 
         return Page();
     }
+
+    /// <summary>The previewed banner, in the public endpoint's JSON, for banner.js on the preview.</summary>
+    public IActionResult OnGetBannerPreview(string id, [FromServices] AlertPreviews previews) =>
+        previews.BannerJson(id) is { } json ? File(json, "application/json; charset=utf-8") : NotFound();
 
     /// <summary>
     /// The previewed email's HTML, for the preview's frame: its own policy allows the email's inline

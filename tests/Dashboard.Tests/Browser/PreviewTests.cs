@@ -15,8 +15,10 @@ public sealed class PreviewTests(BrowserFixture browser) : BrowserTest(browser)
         await page.GetByLabel("Text message (SMS) subscribers").CheckAsync();
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Preview", Exact = true }).ClickAsync();
 
-        var banner = page.Locator("[data-preview=banner]");
-        await Expect(banner).ToContainTextAsync("Visiting restricted at the Churchill");
+        // Drawn by banner.js, as the websites draw it: a Warning the reader may dismiss.
+        var banner = page.Locator("[data-preview=banner] nhs-alert-banner");
+        await Expect(banner.GetByRole(AriaRole.Heading, new LocatorGetByRoleOptions { Name = "Visiting restricted at the Churchill" })).ToContainTextAsync("Warning");
+        await Expect(banner.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Dismiss alert: Visiting restricted at the Churchill" })).ToBeVisibleAsync();
         // The template's Markdown, rendered and sanitised as the email renders it.
         await Expect(banner.Locator("strong")).ToHaveTextAsync("one visitor per patient");
         await Expect(page.Locator("[data-preview=email-subject]")).ToHaveTextAsync("Visiting restricted at the Churchill");
@@ -27,6 +29,7 @@ public sealed class PreviewTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(page.GetByLabel("Headline", new PageGetByLabelOptions { Exact = true })).ToHaveValueAsync("Visiting restricted at the Churchill");
         using var api = Browser.ApiClient();
         Assert.DoesNotContain("Visiting restricted at the Churchill", await api.GetStringAsync("/api/alerts"));
+        Assert.DoesNotContain("Visiting restricted at the Churchill", await api.GetStringAsync("/api/banner/current"));
 
         // The email's frame is sandboxed without script, so axe checks the page around it (the email's own markup is tested with the email channel).
         var axe = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions { Iframes = false });
