@@ -29,6 +29,14 @@ public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> ema
         return new AlertPreview(content, rendered.Subject, message.TextBody ?? "", id, text, SmsSegments.Measure(text));
     }
 
+    /// <summary>A banner alone (for "Send me a test": the test's banner, shown to the person testing); returns its id for <see cref="BannerJson(string)"/>.</summary>
+    public string Banner(AlertContent content)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        cache.Set(BannerKey(id), BannerJson(content), Kept);
+        return id;
+    }
+
     /// <summary>The HTML of a preview made in the last few minutes, or null.</summary>
     public string? EmailHtml(string id) => cache.TryGetValue(CacheKey(id), out string? html) ? html : null;
 

@@ -1,4 +1,5 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
+using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Alerts;
 using AlertBroadcaster.Dashboard.Approval;
@@ -252,13 +253,21 @@ public sealed class CreateModel(
     /// <summary>After "Send me a test": what went where, or why not.</summary>
     public TestAlertSent? TestResult { get; private set; }
 
+    /// <summary>After "Send me a test" of a banner alert: the test's banner (for <see cref="OnGetBannerPreview"/>), shown only on this page.</summary>
+    public string? TestBannerId { get; private set; }
+
     /// <summary>"Send me a test": the alert as written, marked TEST, to staff test recipients only; nothing is published or stored.</summary>
     public async Task<IActionResult> OnPostTestAsync(
-        [FromServices] IRequestClient<SendTestAlert> test, [FromServices] AuditLog audit, CancellationToken cancellationToken)
+        [FromServices] IRequestClient<SendTestAlert> test, [FromServices] AuditLog audit, [FromServices] AlertPreviews previews, CancellationToken cancellationToken)
     {
         if (CheckedContent() is not { } content)
         {
             return Page();
+        }
+
+        if (content.Channels.Contains(AlertChannel.Banner))
+        {
+            TestBannerId = previews.Banner(content with { Headline = $"{TestSends.Mark}: {content.Headline}" });
         }
 
         try

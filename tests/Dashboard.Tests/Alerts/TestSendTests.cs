@@ -49,7 +49,7 @@ public sealed class TestSendTests : IAsyncLifetime
             ["Input.Channels"] = "email",
             ["Input.SmsText"] = "Visiting is suspended at the Horton from 8am tomorrow.",
             ["__RequestVerificationToken"] = token,
-        }.Append(KeyValuePair.Create("Input.Channels", "sms"))));
+        }.Append(KeyValuePair.Create("Input.Channels", "sms")).Append(KeyValuePair.Create("Input.Channels", "banner"))));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("Test sent, marked TEST: 2 emails and 1 text message", page);
@@ -67,6 +67,14 @@ public sealed class TestSendTests : IAsyncLifetime
             Assert.StartsWith("TEST: Visiting is suspended", text.Body);
             Assert.False(await channels.Deliveries.AnyAsync());
         }
+
+        // The test's banner is for the person testing, on this page only (banner.js reads it from the page's handler).
+        var bannerId = System.Text.RegularExpressions.Regex.Match(page, "handler=BannerPreview&amp;id=([0-9a-f]{32})").Groups[1].Value;
+        Assert.NotEmpty(bannerId);
+        var testBanner = await staff.GetStringAsync($"/Alerts/Create?handler=BannerPreview&id={bannerId}");
+        Assert.Contains("\"headline\":\"TEST: Visiting suspended at the Horton\"", testBanner);
+        var anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync($"/Alerts/Create?handler=BannerPreview&id={bannerId}")).StatusCode);
 
         // Nothing published: no alert, no banner, and the subscriber got nothing.
         Assert.DoesNotContain("Visiting suspended at the Horton", await api.GetStringAsync("/api/alerts"));
