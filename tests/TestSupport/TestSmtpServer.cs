@@ -40,6 +40,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Answers 550 for this recipient from now on.</summary>
     public void Refuse(string address) => _refused[address] = true;
 
+    /// <summary>Accepts <paramref name="address"/> again after <see cref="Refuse"/>.</summary>
+    public void Accept(string address) => _refused.TryRemove(address, out _);
+
     public void Resume()
     {
         var options = new SmtpServerOptionsBuilder()

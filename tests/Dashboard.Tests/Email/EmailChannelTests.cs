@@ -156,6 +156,30 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retry_failed_on_the_alerts_page_sends_again_to_the_recipients_who_failed()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(["mailbox.full@example.com,,,", "fine@example.com,,,"]));
+        _smtp.Refuse("mailbox.full@example.com");
+        var alert = await _api.CreateEmailAlertAsync("Retried from the page");
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert), d => d.GetProperty("failed").GetInt32() == 1 && d.GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(60), "one failed");
+
+        // The comms officer sees the failure and, once the mailbox has room, retries from the alert's page.
+        var staff = await SignInTests.SignedInClientAsync(_app);
+        var page = await staff.GetStringAsync($"/Alerts/Details/{alert}");
+        Assert.Contains("Retry failed", page);
+        _smtp.Accept("mailbox.full@example.com");
+        var token = await SignInTests.TokenFromAsync(staff, $"/Alerts/Details/{alert}");
+        var retried = await staff.PostAsync($"/Alerts/Details/{alert}?handler=RetryFailed&channel=email",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Contains("1 failed message is being sent again.", await retried.Content.ReadAsStringAsync());
+
+        await _api.WaitUntilDeliveredAsync(alert, sent: 2, TimeSpan.FromSeconds(60));
+        Assert.Equal(["fine@example.com", "mailbox.full@example.com"], _smtp.RecipientsOf(alert).Order());
+    }
+
+    [Fact]
     public async Task Script_and_markup_in_the_alert_arrive_inert()
     {
         await _api.ImportAsync(EmailTestCalls.Csv(["reader@example.com,,,"]));
