@@ -100,6 +100,40 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task Html_fragment_shows_the_banner_inert_and_is_evicted_from_the_output_cache_when_it_is_withdrawn()
+    {
+        var id = (await _api.CreateAlertAsync(new
+        {
+            severity = "Urgent",
+            headline = "<script>alert(1)</script> Visiting suspended at the Horton",
+            body = "From **8 a.m.** <img src=x onerror=alert(1)> [more](javascript:alert(1))",
+            channels = new[] { "banner" },
+            sites = new[] { "horton" },
+        })).GetProperty("id").GetGuid();
+        await _public.WaitUntilInBannerAsync(id, "?site=horton");
+
+        const string fragment = "/api/banner/current.html?site=horton";
+        var html = await _public.GetStringAsync(fragment);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; Visiting suspended at the Horton", html);
+        Assert.Contains("<strong>8 a.m.</strong>", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<img", html);
+        Assert.DoesNotContain("href=\"javascript", html);
+        Assert.Contains("nhs-alert--urgent", html);
+
+        // The second answer comes from the output cache (it says its age)...
+        using (var cached = await _public.GetAsync(fragment))
+        {
+            Assert.NotNull(cached.Headers.Age);
+        }
+
+        // ...until the alert changes: eviction, not expiry, takes it out at once.
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
+        await _public.WaitUntilNotInBannerAsync(id, "?site=horton");
+        Assert.DoesNotContain("Visiting suspended at the Horton", await _public.GetStringAsync(fragment));
+    }
+
+    [Fact]
     public async Task Scheduled_alert_goes_live_on_time()
     {
         var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(5);
