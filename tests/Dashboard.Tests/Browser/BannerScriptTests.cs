@@ -18,12 +18,12 @@ public sealed class BannerScriptTests(BrowserFixture browser) : BrowserTest(brow
     private static readonly float OnePoll = (PollSeconds + 5) * 1000;
 
     /// <summary>Opens a page of another website that embeds the banner for <paramref name="site"/>, as its page <paramref name="path"/>.</summary>
-    private async Task<IPage> HostPageAsync(string site, string path, string hostCss = "")
+    private async Task<IPage> HostPageAsync(string site, string path, string hostCss = "", string loading = "defer")
     {
         var url = Browser.Website.Publish(path, $"""
             <!DOCTYPE html>
             <html lang="en-GB"><head><title>A hospital page</title><style>{hostCss}</style>
-            <script src="{Browser.BaseUrl}/banner.js" data-site="{site}" data-interval="{PollSeconds}" defer></script>
+            <script src="{Browser.BaseUrl}/banner.js" data-site="{site}" data-interval="{PollSeconds}" {loading}></script>
             </head><body><header><p>Hospital website</p></header><main><h1>Visiting</h1><p>Our visiting times.</p></main></body></html>
             """);
         var page = await SignedOutPageAsync();
@@ -78,7 +78,8 @@ public sealed class BannerScriptTests(BrowserFixture browser) : BrowserTest(brow
         await api.CreateAlertAsync(new { headline = everywhere, channels = new[] { "banner" }, sites = new[] { "churchill", "genomic-medicine-centre" } });
         await api.CreateAlertAsync(new { headline = genomes, channels = new[] { "banner" }, sites = new[] { "genomic-medicine-centre" }, paths = new[] { "/100000-genomes-project" } });
 
-        var projectPage = await HostPageAsync("genomic-medicine-centre", "/100000-genomes-project/taking-part");
+        // Loaded async from <head>: the script waits for the page's body.
+        var projectPage = await HostPageAsync("genomic-medicine-centre", "/100000-genomes-project/taking-part", loading: "async");
         await Expect(BannerHeading(projectPage, genomes)).ToBeVisibleAsync();
         await Expect(BannerHeading(projectPage, everywhere)).ToBeVisibleAsync();
 
