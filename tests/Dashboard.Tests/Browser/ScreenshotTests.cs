@@ -41,6 +41,12 @@ public sealed class ScreenshotTests(BrowserFixture browser) : BrowserTest(browse
 
         await page.GotoAsync($"/Alerts/Details/{Browser.SampleAlertId}");
         await SaveAsync(page, BrowserFixture.SampleHeadline, "alert-details.png");
+
+        // A website with the banner, as the public sees it.
+        await signedOut.GotoAsync("/demo?site=john-radcliffe&path=/visiting");
+        await Expect(signedOut.Locator("nhs-alert-banner").GetByRole(AriaRole.Heading, new LocatorGetByRoleOptions { Name = BrowserFixture.SampleHeadline }))
+            .ToBeVisibleAsync();
+        await SaveAsync(signedOut, "The 100,000 Genomes Project", "banner-demo.png");
     }
 
     /// <summary>Waits for the page's heading, saves the whole page and checks a 1280-pixel-wide PNG was written.</summary>
