@@ -36,22 +36,18 @@ public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[]
     public static CurrentBanner Select(IEnumerable<BannerState> live, string? site, string? path, DateTimeOffset now)
     {
         var aimedHere = live
-            .Select(s => (s.Id, s.Revision, Content: s.Content!))
-            .Where(a => IsAimedAt(a.Content, site, now) && AppliesToPath(a.Content.Paths, path))
+            .Where(s => IsAimedAt(s.Content!, site, now) && AppliesToPath(s.Content!.Paths, path))
             .ToList();
 
-        var alerts = aimedHere
-            .Where(a => a.Content.EffectiveFrom <= now)
-            .OrderByDescending(a => a.Content.Severity)
-            .ThenByDescending(a => a.Content.EffectiveFrom)
-            .ThenBy(a => a.Id)
+        var alerts = InBannerOrder(aimedHere.Where(s => s.Content!.EffectiveFrom <= now))
+            .Select(s => (s.Id, s.Revision, Content: s.Content!))
             .Select(a => new BannerAlertJson(a.Id, a.Revision, a.Content.Kind, a.Content.Severity, a.Content.Headline,
                 a.Content.Body, AlertMarkdown.ToHtml(a.Content.Body), a.Content.Link, a.Content.Sites, a.Content.Paths,
                 a.Content.EffectiveFrom, a.Content.ExpiresAt))
             .ToList();
 
         var validUntil = aimedHere
-            .Select(a => a.Content.EffectiveFrom > now ? a.Content.EffectiveFrom : a.Content.ExpiresAt)
+            .Select(s => s.Content!.EffectiveFrom > now ? s.Content.EffectiveFrom : s.Content.ExpiresAt)
             .Where(t => t is not null)
             .Min();
 
@@ -74,6 +70,13 @@ public sealed record CurrentBanner(IReadOnlyList<BannerAlertJson> Alerts, byte[]
     /// configured maximum, cut short so that it never outlives <see cref="ValidUntil"/>.
     /// </summary>
     public int MaxAgeSeconds(DateTimeOffset now, int maxAgeSeconds) => CacheSeconds(ValidUntil, now, maxAgeSeconds);
+
+    /// <summary>The banner's order, which the feeds keep too: most severe first, then newest, then by id so every replica agrees.</summary>
+    public static IOrderedEnumerable<BannerState> InBannerOrder(IEnumerable<BannerState> alerts) =>
+        alerts
+            .OrderByDescending(s => s.Content!.Severity)
+            .ThenByDescending(s => s.Content!.EffectiveFrom)
+            .ThenBy(s => s.Id);
 
     /// <summary>
     /// Whether a live alert's banner shows on <paramref name="site"/> (null: any site) at

@@ -71,7 +71,7 @@ public sealed class AlertEmail
             headline: headline,
             bodyHtml: withdrawal
                 ? "<p>This alert has been withdrawn and no longer applies.</p>"
-                : EmailText.BodyHtml(content.Body),
+                : AlertMarkdown.ToHtml(content.Body),
             facts: withdrawal ? [("Sites", where)] : [("Sites", where), ("When", when)],
             link: link.Url is null ? null : (link.Text.Length > 0 ? link.Text : link.Url, link.Url),
             footer: EmailLayout.AlertFooter(ManageMark, UnsubscribeMark));
@@ -80,7 +80,7 @@ public sealed class AlertEmail
             .AppendLine(withdrawal ? "WITHDRAWN" : content.Severity.ToString().ToUpperInvariant())
             .AppendLine(headline)
             .AppendLine()
-            .AppendLine(withdrawal ? "This alert has been withdrawn and no longer applies." : EmailText.BodyText(content.Body))
+            .AppendLine(withdrawal ? "This alert has been withdrawn and no longer applies." : AlertMarkdown.ToText(content.Body))
             .AppendLine()
             .AppendLine($"Sites: {where}");
         if (!withdrawal)
@@ -118,9 +118,6 @@ public sealed class AlertEmail
             _html.Replace(ManageMark, WebUtility.HtmlEncode(manage), StringComparison.Ordinal).Replace(UnsubscribeMark, WebUtility.HtmlEncode(unsubscribe), StringComparison.Ordinal));
         return message;
     }
-
-    /// <summary>An alert's limited Markdown as sanitised HTML, as the email shows it (for the Dashboard's preview).</summary>
-    public static string BodyHtml(string markdown) => EmailText.BodyHtml(markdown);
 
     /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>
     public static string OneLine(string value) =>
@@ -162,10 +159,6 @@ public static class SubscriptionEmail
 internal static class EmailText
 {
     private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    public static string BodyHtml(string markdown) => AlertMarkdown.ToHtml(markdown);
-
-    public static string BodyText(string markdown) => AlertMarkdown.ToText(markdown);
 
     /// <summary>"Wednesday 25 November 2026, 9:00am" in UK time.</summary>
     public static string London(DateTimeOffset instant)

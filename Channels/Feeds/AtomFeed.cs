@@ -15,15 +15,8 @@ public static class AtomFeed
         var alerts = FeedXml.Shown(live, request);
         var body = FeedXml.Write(xml =>
         {
-            xml.WriteStartElement("feed", FeedXml.AtomNamespace);
-            xml.WriteElementString("id", request.Self.AbsoluteUri);
-            xml.Text("title", request.FullTitle);
             // The newest change among the entries, so the document is the same until one changes.
-            xml.WriteElementString("updated", FeedXml.Time(alerts.Count == 0 ? request.Now : alerts.Max(a => a.ChangedAt)));
-            xml.WriteStartElement("author");
-            xml.Text("name", request.Title);
-            xml.WriteEndElement();
-            WriteLink(xml, "self", request.Self.AbsoluteUri, "application/atom+xml");
+            xml.WriteFeedStart(request, request.FullTitle, alerts.Count == 0 ? request.Now : alerts.Max(a => a.ChangedAt));
 
             foreach (var alert in alerts)
             {
@@ -46,7 +39,7 @@ public static class AtomFeed
         xml.WriteElementString("published", FeedXml.Time(content.EffectiveFrom));
         if (content.Link is { } link)
         {
-            WriteLink(xml, "alternate", link.Url, null, link.Text);
+            xml.WriteLink("alternate", link.Url, null, link.Text);
         }
 
         WriteCategory(xml, content.Kind.ToString(), FeedXml.Describe(content.Kind));
@@ -62,24 +55,6 @@ public static class AtomFeed
         xml.WriteAttributeString("type", "text");
         xml.WriteString(FeedXml.Clean(content.Body));
         xml.WriteEndElement();
-        xml.WriteEndElement();
-    }
-
-    private static void WriteLink(XmlWriter xml, string rel, string href, string? type, string? title = null)
-    {
-        xml.WriteStartElement("link");
-        xml.WriteAttributeString("rel", rel);
-        xml.WriteAttributeString("href", FeedXml.Clean(href));
-        if (type is not null)
-        {
-            xml.WriteAttributeString("type", type);
-        }
-
-        if (title is not null)
-        {
-            xml.WriteAttributeString("title", FeedXml.Clean(title));
-        }
-
         xml.WriteEndElement();
     }
 

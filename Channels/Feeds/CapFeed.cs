@@ -35,19 +35,8 @@ public static class CapFeed
 
         var body = FeedXml.Write(xml =>
         {
-            xml.WriteStartElement("feed", FeedXml.AtomNamespace);
-            xml.WriteElementString("id", request.Self.AbsoluteUri);
-            xml.Text("title", request.FullTitle + " (CAP 1.2)");
             var changes = alerts.Select(a => a.ChangedAt).Concat(cancels.Select(c => c.EndedAt!.Value)).ToList();
-            xml.WriteElementString("updated", FeedXml.Time(changes.Count == 0 ? request.Now : changes.Max()));
-            xml.WriteStartElement("author");
-            xml.Text("name", request.Title);
-            xml.WriteEndElement();
-            xml.WriteStartElement("link");
-            xml.WriteAttributeString("rel", "self");
-            xml.WriteAttributeString("href", request.Self.AbsoluteUri);
-            xml.WriteAttributeString("type", "application/atom+xml");
-            xml.WriteEndElement();
+            xml.WriteFeedStart(request, request.FullTitle + " (CAP 1.2)", changes.Count == 0 ? request.Now : changes.Max());
 
             foreach (var alert in alerts)
             {

@@ -36,11 +36,7 @@ internal static class FeedXml
     /// so an alert aimed at one service's pages is news for the site's readers too.
     /// </summary>
     public static List<BannerState> Shown(IEnumerable<BannerState> live, FeedRequest request) =>
-        [.. live
-            .Where(s => s.IsLive && CurrentBanner.IsShown(s.Content!, request.Site, request.Now))
-            .OrderByDescending(s => s.Content!.Severity)
-            .ThenByDescending(s => s.Content!.EffectiveFrom)
-            .ThenBy(s => s.Id)];
+        [.. CurrentBanner.InBannerOrder(live.Where(s => s.IsLive && CurrentBanner.IsShown(s.Content!, request.Site, request.Now)))];
 
     public static byte[] Write(Action<XmlWriter> write)
     {
@@ -84,6 +80,37 @@ internal static class FeedXml
     }
 
     public static void Text(this XmlWriter xml, string element, string text) => xml.WriteElementString(element, Clean(text));
+
+    /// <summary>Opens the Atom <c>feed</c> element and writes what both feeds head it with: id, title, updated, author and self link.</summary>
+    public static void WriteFeedStart(this XmlWriter xml, FeedRequest request, string title, DateTimeOffset updated)
+    {
+        xml.WriteStartElement("feed", AtomNamespace);
+        xml.WriteElementString("id", request.Self.AbsoluteUri);
+        xml.Text("title", title);
+        xml.WriteElementString("updated", Time(updated));
+        xml.WriteStartElement("author");
+        xml.Text("name", request.Title);
+        xml.WriteEndElement();
+        xml.WriteLink("self", request.Self.AbsoluteUri, "application/atom+xml");
+    }
+
+    public static void WriteLink(this XmlWriter xml, string rel, string href, string? type, string? title = null)
+    {
+        xml.WriteStartElement("link");
+        xml.WriteAttributeString("rel", rel);
+        xml.WriteAttributeString("href", Clean(href));
+        if (type is not null)
+        {
+            xml.WriteAttributeString("type", type);
+        }
+
+        if (title is not null)
+        {
+            xml.WriteAttributeString("title", Clean(title));
+        }
+
+        xml.WriteEndElement();
+    }
 
     /// <summary>
     /// Whole seconds with the UK offset (+00:00 or +01:00), e.g. <c>2026-07-01T09:30:00+01:00</c>:

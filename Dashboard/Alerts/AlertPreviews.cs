@@ -24,7 +24,11 @@ public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> ema
         using var message = rendered.For("subscriber@example.org", options.Link("subscriptions/manage"), options.Link("unsubscribe"), time.GetUtcNow());
         var id = Guid.NewGuid().ToString("N");
         cache.Set(CacheKey(id), message.HtmlBody ?? "", Kept);
-        cache.Set(BannerKey(id), BannerJson(content), Kept);
+        if (content.Channels.Contains(AlertChannel.Banner))
+        {
+            cache.Set(BannerKey(id), BannerJson(content), Kept);
+        }
+
         var text = SmsText.Compose(content, sms.Value);
         return new AlertPreview(content, rendered.Subject, message.TextBody ?? "", id, text, SmsSegments.Measure(text));
     }
