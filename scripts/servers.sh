@@ -5,6 +5,7 @@
 #   scripts/servers.sh start   installs them if missing, starts them, prints the connection strings
 #   scripts/servers.sh stop    stops them
 #   scripts/servers.sh rabbitmq-down | rabbitmq-up   takes the broker away and brings it back
+#   scripts/servers.sh postgres-restart              restarts PostgreSQL (every connection drops)
 #   scripts/servers.sh bench-tools   installs what bench/ needs (Postfix's smtp-sink and smtp-source,
 #                                    wrk and nginx)
 # State lives under .servers/ in the repository (ignored by git).
@@ -96,6 +97,13 @@ case "${1:-start}" in
     rabbitmqctl -q start_app >/dev/null
     rabbitmqctl -q await_startup >/dev/null
     ;;
+  postgres-restart)
+    # Fault injection for the reliability tests: a fast shutdown (open connections are cut, as
+    # in a failover), then the same server back.
+    version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    as_root pg_ctlcluster "$version" main restart -m fast
+    until as_root su postgres -c "pg_isready -q -h 127.0.0.1"; do sleep 0.2; done
+    ;;
   bench-tools)
     if [ ! -x /usr/sbin/smtp-sink ]; then
       echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
@@ -117,5 +125,5 @@ case "${1:-start}" in
     epmd -kill >/dev/null 2>&1 || true
     for v in $(ls /usr/lib/postgresql 2>/dev/null); do as_root pg_ctlcluster "$v" main stop 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 start|stop|rabbitmq-down|rabbitmq-up|bench-tools" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|rabbitmq-down|rabbitmq-up|postgres-restart|bench-tools" >&2; exit 2 ;;
 esac

@@ -54,6 +54,16 @@ public static class StorageExtensions
     public static DbContextOptionsBuilder UsePostgresStore(this DbContextOptionsBuilder options, string connectionString, string schema) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", schema));
 
+    /// <summary>
+    /// EF Core logs every failed command and SaveChanges as an error, then throws. The caller owns
+    /// the exception: a unique key settling a race between replicas (both recording an alert's end,
+    /// both starting the same send) is caught as expected and must not page anyone; anything else
+    /// reaches MassTransit, Hangfire or ASP.NET Core, which log it once, with the exception. EF's own
+    /// copies are kept at Debug.
+    /// </summary>
+    public static DbContextOptionsBuilder LogFailuresOnceWhereHandled(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
+
     /// <summary>The full path of <c>Storage:DataDirectory</c> (default <c>./data</c>), created if missing.</summary>
     public static string DataDirectory(this IConfiguration configuration)
     {
@@ -88,11 +98,11 @@ public static class StorageExtensions
         services.AddStorageOptions(configuration);
         if (configuration.PostgresConnectionString() is { } postgres)
         {
-            services.AddDbContext<TContext, TPostgresContext>(o => o.UsePostgresStore(postgres, name));
+            services.AddDbContext<TContext, TPostgresContext>(o => o.UsePostgresStore(postgres, name).LogFailuresOnceWhereHandled());
         }
         else
         {
-            services.AddDbContext<TContext>(o => o.UseSqlite(configuration.SqliteConnectionString(name)).AddInterceptors(SqliteBusyTimeout.Instance));
+            services.AddDbContext<TContext>(o => o.UseSqlite(configuration.SqliteConnectionString(name)).AddInterceptors(SqliteBusyTimeout.Instance).LogFailuresOnceWhereHandled());
         }
 
         services.AddHostedService<DatabaseMigrator<TContext>>();

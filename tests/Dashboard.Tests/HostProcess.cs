@@ -108,6 +108,11 @@ public sealed class HostProcess : IAsyncDisposable
         {
             await WaitUntilReadyAsync();
         }
+        catch (TimeoutException timeout)
+        {
+            await running.DisposeAsync();
+            throw new TimeoutException($"{timeout.Message}; it said:\n{running.RecentOutput}", timeout);
+        }
         catch
         {
             await running.DisposeAsync();
@@ -127,7 +132,7 @@ public sealed class HostProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(60), $"the {project} process to be ready");
+        }, TimeSpan.FromSeconds(120), $"the {project} process to be ready");
     }
 
     public HttpClient CreateApiClient()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,7 +5,7 @@ using AlertBroadcaster.TestSupport;
 
 namespace AlertBroadcaster.Dashboard.Tests.Alerts;
 
-/// <summary>RabbitMQ going away and coming back, with scripts/servers.sh as the fault injector.</summary>
+/// <summary>RabbitMQ going away and coming back, with <see cref="Servers"/> as the fault injector.</summary>
 public sealed class BrokerOutageTests : IAsyncLifetime
 {
     private readonly DashboardApp _app = new() { UseRabbitMq = true, PostgresDatabase = $"alerts_test_{Guid.NewGuid():N}" };
@@ -15,7 +14,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await BrokerAsync("rabbitmq-up");
+        await Servers.StartRabbitMqAsync();
         await _app.DisposeAsync();
     }
 
@@ -27,12 +26,12 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         var effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(10);
         var id = (await api.CreateAlertAsync(new { headline = "Goes live while the broker is down", effectiveFrom })).GetProperty("id").GetGuid();
 
-        await BrokerAsync("rabbitmq-down");
+        await Servers.StopRabbitMqAsync();
         Assert.True(DateTimeOffset.UtcNow < effectiveFrom, "The broker took longer to stop than the alert took to go live: the test proved nothing.");
         await Poll.UntilPastAsync(effectiveFrom.AddSeconds(2));
         Assert.DoesNotContain(id, await _app.CreateClient().BannerIdsAsync());
 
-        await BrokerAsync("rabbitmq-up");
+        await Servers.StartRabbitMqAsync();
         await Poll.UntilAsync(async () => (await _app.CreateClient().BannerIdsAsync()).Contains(id), TimeSpan.FromSeconds(60), "the alert in the banner after the outage");
     }
 
@@ -41,7 +40,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
     {
         var api = _app.CreateApiClient();
         await _app.CreateClient().BannerIdsAsync(); // started, on the broker
-        await BrokerAsync("rabbitmq-down");
+        await Servers.StopRabbitMqAsync();
 
         var response = await api.PostAsJsonAsync("/api/alerts", new { headline = "Written while the broker is down" });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -51,7 +50,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         Assert.Equal($"/api/alerts/{id}", response.Headers.Location?.OriginalString);
         Assert.Equal("Queued", (await api.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("status").GetString());
 
-        await BrokerAsync("rabbitmq-up");
+        await Servers.StartRabbitMqAsync();
         await Poll.UntilAsync(async () => (await _app.CreateClient().BannerIdsAsync()).Contains(id), TimeSpan.FromSeconds(90), "the queued alert in the banner");
         await Poll.UntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("status").GetString() == "Live",
             what: "the alert out of the queue and live");
@@ -64,26 +63,13 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         var before = (await api.CreateAlertAsync(new { headline = "Before the restart" })).GetProperty("id").GetGuid();
         await _app.CreateClient().WaitUntilInBannerAsync(before);
 
-        await BrokerAsync("rabbitmq-down");
-        await BrokerAsync("rabbitmq-up");
+        await Servers.StopRabbitMqAsync();
+        await Servers.StartRabbitMqAsync();
 
         // Created at once (201) or, while the bus is still reconnecting, queued (202): either way it flows.
         var response = await api.PostAsJsonAsync("/api/alerts", new { headline = "After the restart" });
         Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Accepted });
         var after = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await Poll.UntilAsync(async () => (await _app.CreateClient().BannerIdsAsync()).Contains(after), TimeSpan.FromSeconds(90), "the new alert in the banner");
-    }
-
-    private static async Task BrokerAsync(string command)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "scripts", "servers.sh")))
-        {
-            root = root.Parent!;
-        }
-
-        using var process = Process.Start(new ProcessStartInfo("bash", $"scripts/servers.sh {command}") { WorkingDirectory = root.FullName })!;
-        await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
     }
 }

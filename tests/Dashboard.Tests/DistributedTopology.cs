@@ -1,0 +1,130 @@
+using AlertBroadcaster.Dashboard.Tests.Sms;
+using AlertBroadcaster.TestSupport;
+
+namespace AlertBroadcaster.Dashboard.Tests;
+
+/// <summary>
+/// The production topology as separate OS processes on the real RabbitMQ and PostgreSQL: a
+/// staff-only Dashboard, one Broadcaster and two Channels replicas, with an SMTP server and a fake
+/// SMS provider. Each topology has a database of its own; a test may kill, stop and start any process.
+/// </summary>
+public sealed class DistributedTopology : IAsyncDisposable
+{
+    private readonly List<HostProcess> _processes = [];
+    private readonly Dictionary<string, string> _settings;
+
+    private DistributedTopology(FakeSmsProvider sms, Dictionary<string, string> settings)
+    {
+        Sms = sms;
+        _settings = settings;
+    }
+
+    public string Database { get; } = $"alerts_test_{Guid.NewGuid():N}";
+
+    public TestSmtpServer Smtp { get; } = TestSmtpServer.Start();
+
+    public FakeSmsProvider Sms { get; }
+
+    public HostProcess Dashboard { get; private set; } = null!;
+
+    public HostProcess Broadcaster { get; private set; } = null!;
+
+    public HostProcess ReplicaA { get; private set; } = null!;
+
+    public HostProcess ReplicaB { get; private set; } = null!;
+
+    /// <summary>Starts every process; <paramref name="settings"/> (as environment variables, <c>__</c>) go to all of them.</summary>
+    public static async Task<DistributedTopology> StartAsync(Dictionary<string, string>? settings = null)
+    {
+        // Receipts would need a public address for the replicas; they have their own tests.
+        var sms = await FakeSmsProvider.StartAsync();
+        sms.SendReceipts = false;
+        var topology = new DistributedTopology(sms, settings ?? []);
+        try
+        {
+            var staffOnly = topology.Engines();
+            staffOnly["Hosting__Embedded"] = "false";
+            var started = await HostProcess.StartAllAsync(
+                ("Broadcaster", topology.Engines()), ("Channels", topology.ReplicaEnvironment("a")), ("Channels", topology.ReplicaEnvironment("b")), ("Dashboard", staffOnly));
+            topology._processes.AddRange(started);
+            (topology.Broadcaster, topology.ReplicaA, topology.ReplicaB, topology.Dashboard) = (started[0], started[1], started[2], started[3]);
+            return topology;
+        }
+        catch
+        {
+            await topology.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HostProcess[] Replicas => [ReplicaA, ReplicaB];
+
+    /// <summary>What every process is given: the shared engines, the test SMTP server and SMS provider.</summary>
+    public Dictionary<string, string> Engines()
+    {
+        var environment = DashboardApp.SmtpSettings(Smtp).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value);
+        environment["ConnectionStrings__Postgres"] = DashboardApp.PostgresConnectionString(Database);
+        environment["ConnectionStrings__RabbitMq"] = DashboardApp.RabbitMqConnectionString;
+        environment["Email__BatchSize"] = "50";
+        foreach (var (key, value) in SmsTestCalls.TwilioSettings(Sms, perSecond: 20))
+        {
+            environment[key.Replace(":", "__")] = value;
+        }
+
+        environment["Sms__BatchSize"] = "25";
+        foreach (var (key, value) in _settings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>Replica "a" or "b" started again under its stable name (its own queue outlived it).</summary>
+    public async Task<HostProcess> StartReplicaAsync(string name)
+    {
+        var replica = await HostProcess.StartAsync("Channels", ReplicaEnvironment(name));
+        _processes.Add(replica);
+        if (name == "a")
+        {
+            ReplicaA = replica;
+        }
+        else
+        {
+            ReplicaB = replica;
+        }
+
+        return replica;
+    }
+
+    public async Task<HostProcess> StartBroadcasterAsync()
+    {
+        Broadcaster = await HostProcess.StartAsync("Broadcaster", Engines());
+        _processes.Add(Broadcaster);
+        return Broadcaster;
+    }
+
+    /// <summary>The name replica <paramref name="name"/>'s job server shows at /hangfire (queue-safe: '_' becomes '-').</summary>
+    public string JobServerName(string name) => $"channels-{name}-{Database.Replace('_', '-')}";
+
+    private Dictionary<string, string> ReplicaEnvironment(string name)
+    {
+        var environment = Engines();
+        environment["Hosting__InstanceName"] = $"{name}-{Database}";
+        return environment;
+    }
+
+    /// <summary>The processes' last lines, for a failing test's message.</summary>
+    public string RecentOutput => string.Join("\n\n", _processes.Select(p => p.RecentOutput));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await Smtp.DisposeAsync();
+        await Sms.DisposeAsync();
+    }
+}
