@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,12 @@ public sealed class MetricsOptions
     /// than a list with defaults: the configuration binder appends to a list, it never replaces it.
     /// </summary>
     public List<string>? AllowedNetworks { get; set; }
+
+    /// <summary>
+    /// ASP.NET Core's own request metrics (<c>http.server.request.duration</c> and Kestrel's
+    /// connection metrics). Off by default: they cost every request, the banner's included.
+    /// </summary>
+    public bool HttpServer { get; set; }
 
     public IReadOnlyList<string> EffectiveNetworks => AllowedNetworks is { Count: > 0 } configured ? configured : DefaultAllowedNetworks;
 }
@@ -90,9 +97,9 @@ public sealed class MetricsAccess
 /// <summary>
 /// Alert Broadcaster's own metrics and the runtime's (GC, thread pool; read at scrape time, so
 /// nothing per request), exported in the Prometheus text format at <c>/metrics</c>.
-/// ASP.NET Core's http.server metrics are left out on purpose: once anything listens to them,
-/// hosting records a histogram for every request, the public banner endpoint's included, and that
-/// endpoint is measured against nginx (bench/banner.sh).
+/// ASP.NET Core's http.server and Kestrel metrics are off unless <c>Metrics:HttpServer</c> is true:
+/// once anything listens to them, hosting records a histogram for every request, the public banner
+/// endpoint's included, and that endpoint is measured against nginx (bench/banner.sh).
 /// </summary>
 public static class MetricsExtensions
 {
@@ -109,10 +116,14 @@ public static class MetricsExtensions
         builder.Services.AddSingleton<QueueMetrics>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithMetrics(metrics => metrics
-                .AddMeter(AlertMeter.Name)
-                .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AlertMeter.Name).AddRuntimeInstrumentation().AddPrometheusExporter();
+                if (builder.Configuration.GetValue($"{MetricsOptions.Section}:{nameof(MetricsOptions.HttpServer)}", false))
+                {
+                    metrics.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                }
+            });
         return builder;
     }
 
