@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using AlertBroadcaster.Dashboard.Tests.Email;
+using AlertBroadcaster.Dashboard.Tests.Sms;
 using AlertBroadcaster.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -61,6 +62,25 @@ public sealed class MetricsTests : IAsyncLifetime
         // No personal data in the labels.
         Assert.DoesNotContain("example.com", after);
         Assert.DoesNotContain(alert.ToString(), after);
+    }
+
+    [Fact]
+    public async Task Deliveries_sent_are_counted_per_channel()
+    {
+        var api = ClientFrom("127.0.0.1");
+        await api.ImportAsync(EmailTestCalls.Csv([$",{SmsTestCalls.Mobile(1)},,", $",{SmsTestCalls.Mobile(2)},,", $",{SmsTestCalls.Mobile(3)},,"]));
+        var before = await Scrape.UntilAsync(api, s => !s.StartsWith("HTTP ", StringComparison.Ordinal), "a first scrape");
+
+        var alert = await api.CreateSmsAlertAsync("Visiting suspended at the Horton", "Visiting is suspended at the Horton today.");
+        await api.WaitForSmsCountsAsync(alert, c => c.Count("sent") == 3 && c.Count("pending") == 0, "three texts logged");
+
+        var after = await Scrape.UntilAsync(api,
+            s => Scrape.Value(s, "alerts_fanout_duration_seconds_count", "channel=\"sms\"") >= 1,
+            "the SMS fan-out's duration to be recorded");
+        Assert.Equal(3, Scrape.Value(after, "alerts_deliveries_sent_total", "channel=\"sms\"") - Scrape.Value(before, "alerts_deliveries_sent_total", "channel=\"sms\""));
+        Assert.Equal(0, Scrape.Value(after, "alerts_deliveries_sent_total", "channel=\"email\""));
+        Assert.Equal(0, Scrape.Value(after, "alerts_fanout_duration_seconds_count", "channel=\"email\""));
+        Assert.DoesNotContain("+4474000", after);
     }
 
     [Fact]
