@@ -31,6 +31,8 @@ public static class BroadcasterExtensions
         services.TryAddSingleton<AlertValidator>();
         services.AddSingleton<AlertScheduler>();
         services.AddSingleton<WakeUpSignal<OutboxDispatcher>>();
+        services.AddMetrics();
+        services.AddSingleton<PublishedEventMetrics>();
 
         var postgres = builder.Configuration.PostgresConnectionString();
         var sqlite = builder.Configuration.SqliteConnectionString("scheduler");

@@ -4,7 +4,7 @@ namespace AlertBroadcaster.Broadcaster;
 
 /// <summary>
 /// The standalone Broadcaster (<c>dotnet run --project Broadcaster</c>): the alert lifecycle and
-/// its scheduler; HTTP only for health. Several may run on PostgreSQL (clustered Quartz).
+/// its scheduler; HTTP only for health and metrics. Several may run on PostgreSQL (clustered Quartz).
 /// </summary>
 public static class BroadcasterProgram
 {
@@ -16,7 +16,7 @@ public static class BroadcasterProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddBroadcasterConsumers());
 
         var app = builder.Build();
-        app.MapHealthEndpoints();
+        app.MapOperationsEndpoints();
         app.Run();
     }
 }

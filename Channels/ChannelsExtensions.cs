@@ -32,6 +32,8 @@ public static class ChannelsExtensions
 
         services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
         services.AddDeliveryJobServer(builder.Configuration);
+        services.AddMetrics();
+        services.AddSingleton<DeliveryMetrics>();
         services.AddScoped<DeliveryLedger>();
         services.AddScoped<AlertSends>();
         services.AddScoped<FanOutJob>();

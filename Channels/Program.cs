@@ -32,7 +32,7 @@ public static class ChannelsProgram
         app.UseOutputCache();
         app.UseAntiforgery();
         app.UseRateLimiter();
-        app.MapHealthEndpoints();
+        app.MapOperationsEndpoints();
         app.MapChannels();
         app.MapRazorPages();
         app.Run();

@@ -45,7 +45,7 @@ if (embedded)
 }
 
 app.UseDashboard();
-app.MapHealthEndpoints();
+app.MapOperationsEndpoints();
 if (embedded)
 {
     app.MapChannels();

@@ -17,6 +17,7 @@ public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     WakeUpSignal<OutboxDispatcher> signal,
+    PublishedEventMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<OutboxDispatcher> logger)
@@ -63,6 +64,7 @@ public sealed class OutboxDispatcher(
         {
             var (message, type) = Outbox.Read(row);
             await bus.Publish(message, type, cancellationToken);
+            metrics.Published(type);
             row.DispatchedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Published {MessageType} for alert {AlertId}", type.Name, row.AlertId);

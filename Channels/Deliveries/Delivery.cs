@@ -30,6 +30,12 @@ public sealed class AlertSend
     public bool FanOutComplete { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// When the ledger first held no recipient of this send still Pending (after its fan-out was
+    /// complete): set once, so its duration is recorded once however many replicas see it.
+    /// </summary>
+    public DateTimeOffset? CompletedAt { get; set; }
 }
 
 public enum SendPurpose

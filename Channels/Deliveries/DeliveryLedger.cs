@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AlertBroadcaster.Channels.Deliveries;
 
 /// <summary>Sends and their per-recipient rows: starting, cancelling, counting, retrying.</summary>
-public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publish, TimeProvider time)
+public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publish, DeliveryMetrics metrics, TimeProvider time)
 {
     /// <summary>Starts a send, or returns null when this one was already started (a redelivered event).</summary>
     public async Task<AlertSend?> StartAsync(AlertSnapshot alert, int revision, AlertChannel channel, SendPurpose purpose, CancellationToken cancellationToken)
@@ -107,12 +107,42 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
         return new DeliveryCounts(Of(DeliveryStatus.Sent) + Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Failed), Of(DeliveryStatus.Pending));
     }
 
-    /// <summary>Tells the Dashboard where the alert's deliveries on this channel stand.</summary>
+    /// <summary>
+    /// Tells the Dashboard where the alert's deliveries on this channel stand. Every fan-out and
+    /// batch ends here, so this is also where a send is seen to complete.
+    /// </summary>
     public async Task PublishProgressAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
     {
         var counts = await CountAsync(alertId, channel, cancellationToken);
+        if (counts.Pending == 0)
+        {
+            await CompleteSendsAsync(alertId, channel, cancellationToken);
+        }
+
         var revision = await db.Sends.Where(s => s.AlertId == alertId && s.Channel == channel).MaxAsync(s => (int?)s.Revision, cancellationToken) ?? 0;
         await publish.Publish(new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow(), counts.Delivered), cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the alert's sends on the channel complete (nothing of the alert is Pending, so nothing
+    /// of theirs is) once their fan-out is done, and records how long each took. The conditional
+    /// update lets one process only record a send, however many reach this point together.
+    /// </summary>
+    private async Task CompleteSendsAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        var finished = await db.Sends.AsNoTracking()
+            .Where(s => s.AlertId == alertId && s.Channel == channel && s.FanOutComplete && !s.Cancelled && s.CompletedAt == null)
+            .Select(s => new { s.Id, s.CreatedAt })
+            .ToListAsync(cancellationToken);
+        foreach (var send in finished)
+        {
+            var now = time.GetUtcNow();
+            if (await db.Sends.Where(s => s.Id == send.Id && s.CompletedAt == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.CompletedAt, now), cancellationToken) == 1)
+            {
+                metrics.FanOutCompleted(channel, now - send.CreatedAt);
+            }
+        }
     }
 }
 

@@ -26,6 +26,7 @@ public sealed class SendEmailBatchJob(
     IEmailTransport transport,
     SubscriberTokens tokens,
     AlertEmailCache emails,
+    DeliveryMetrics metrics,
     IOptions<EmailOptions> options,
     TimeProvider time,
     ILogger<SendEmailBatchJob> logger)
@@ -89,9 +90,11 @@ public sealed class SendEmailBatchJob(
                 {
                     // Permanent for this recipient (unknown mailbox, refused): record it and go on.
                     await FailAsync(recipient.Id, $"{(int)ex.StatusCode} {ex.Message}", cancellationToken);
+                    metrics.Failed(AlertChannel.Email);
                     continue;
                 }
 
+                metrics.Sent(AlertChannel.Email);
                 sent.Add(recipient.Id);
                 sentCount++;
                 if (sent.Count >= FlushEvery)

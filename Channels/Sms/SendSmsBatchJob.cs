@@ -22,6 +22,7 @@ public sealed class SendSmsBatchJob(
     IServiceScopeFactory scopes,
     DeliveryLedger ledger,
     SmsSender sender,
+    DeliveryMetrics metrics,
     IOptions<SmsOptions> options,
     IOptions<SmsTextOptions> text,
     TimeProvider time,
@@ -97,6 +98,8 @@ public sealed class SendSmsBatchJob(
                     await RecordAsync(rows, outcome);
                     Interlocked.Add(ref sent, outcome.Accepted is null ? 0 : 1);
                     Interlocked.Add(ref failed, outcome.Refused is null ? 0 : 1);
+                    metrics.Sent(AlertChannel.Sms, outcome.Accepted is null ? 0 : 1);
+                    metrics.Failed(AlertChannel.Sms, outcome.Refused is null ? 0 : 1);
                     if (outcome.Unsent is not null)
                     {
                         Interlocked.CompareExchange(ref unsent, outcome.Unsent, null);

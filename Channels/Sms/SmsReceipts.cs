@@ -12,7 +12,7 @@ namespace AlertBroadcaster.Channels.Sms;
 /// row as Sent; it then settles the row itself, and the batch's later write (Pending → Sent only)
 /// leaves it alone.
 /// </summary>
-public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle progress, ILogger<SmsReceipts> logger)
+public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle progress, DeliveryMetrics metrics, ILogger<SmsReceipts> logger)
 {
     public async Task ApplyAsync(SmsProviderName provider, string? reference, string? providerMessageId, ReceiptStatus status, string? error, CancellationToken cancellationToken)
     {
@@ -35,6 +35,11 @@ public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle p
         {
             logger.LogDebug("Receipt from {Provider} for delivery {Reference} changed nothing (already settled or unknown)", provider, reference);
             return;
+        }
+
+        if (outcome == DeliveryStatus.Failed)
+        {
+            metrics.Failed(AlertChannel.Sms);
         }
 
         var alertId = await db.Deliveries.Where(d => d.Id == deliveryId).Select(d => d.AlertId).SingleAsync(cancellationToken);

@@ -17,4 +17,11 @@ public static class HealthEndpoints
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
         return endpoints;
     }
+
+    /// <summary>
+    /// What every host serves for its operators: the health endpoints and <c>/metrics</c>
+    /// (Prometheus text format; who may read it: <see cref="MetricsAccess"/>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapOperationsEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHealthEndpoints().MapMetricsEndpoint();
 }

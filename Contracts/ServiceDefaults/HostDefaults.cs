@@ -8,13 +8,14 @@ namespace AlertBroadcaster.ServiceDefaults;
 public static class HostDefaults
 {
     /// <summary>
-    /// What every host starts with: the clock, health checks, and quiet framework logs (the
+    /// What every host starts with: the clock, health checks, metrics, and quiet framework logs (the
     /// component hosts ship no appsettings.json of their own, so the Dashboard's is never shadowed).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
+        builder.AddAlertMetrics();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);

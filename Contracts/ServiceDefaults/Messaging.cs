@@ -41,6 +41,8 @@ public static class MessagingExtensions
             });
         });
 
+        // Queue lag for every consumer of the process (alerts.queue.lag).
+        services.AddConsumeObserver<QueueLagObserver>();
         services.Configure<MassTransitHostOptions>(o =>
         {
             o.WaitUntilStarted = true;
