@@ -2,6 +2,7 @@
 # (RabbitMQ + PostgreSQL on loopback from scripts/servers.sh, Release builds of Broadcaster, Channels,
 # Dashboard), each bench with a RabbitMQ virtual host and a PostgreSQL database of its own, so that
 # the tests and other checkouts on the same servers neither disturb it nor are disturbed by it.
+#   bench_begin           only the EXIT trap and a work directory (for a bench on the embedded host)
 #   topology_begin NAME   starts the servers, exports the connection strings, sets the EXIT trap
 #   start_process PROJECT PORT [ENV=VALUE…]   runs a host, waits for /health/ready, appends its pid to pids
 # Everything started is stopped on exit (the vhost and database are deleted).
@@ -28,12 +29,17 @@ topology_cleanup() {
   exit "$status"
 }
 
-# topology_begin NAME: servers, connection strings (own database and vhost), a work directory in $work.
-topology_begin() {
+# bench_begin: the EXIT trap, a work directory in $work (removed on exit).
+bench_begin() {
   trap topology_cleanup EXIT
   trap 'exit 130' INT TERM
   work=$(mktemp -d)
   topology_work=$work
+}
+
+# topology_begin NAME: bench_begin, the servers, connection strings (own database and vhost).
+topology_begin() {
+  bench_begin
   eval "$(./scripts/servers.sh start | sed -n "s/^\(ConnectionStrings__[A-Za-z]*\)=\(.*\)$/export \1='\2'/p")"
   [ -n "${ConnectionStrings__Postgres:-}" ] && [ -n "${ConnectionStrings__RabbitMq:-}" ] || fail "scripts/servers.sh start printed no connection strings"
   topology_database=alerts_bench_${1//-/_}_$$
