@@ -74,5 +74,5 @@ start_process() {
   local log=/tmp/bench-$project-$port.log
   env "$@" dotnet "$project/bin/Release/net10.0/AlertBroadcaster.$project.dll" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
   pids+=($!)
-  wait_for "http://127.0.0.1:$port/health/ready" 120 "$project" $! "$log"
+  wait_for "http://127.0.0.1:$port/health/ready" 300 "$project" $! "$log"
 }
