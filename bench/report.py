@@ -187,7 +187,7 @@ max_second = num(s, "sms.max_in_any_second")
 sms_ratio = achieved / configured if achieved and configured else None
 rows.append((
     "SMS sustains the configured rate within 5 %",
-    fmt(achieved, "/s", 1) + (f" ({runs[s]['r'].get('sms.numbers', '?')} numbers)" if achieved is not None else ""),
+    fmt(achieved, "/s", 1) + (f" ({fmt(num(s, 'sms.numbers'))} numbers)" if achieved is not None else ""),
     f"configured {fmt(configured, '/s')}", fmt(sms_ratio, "", 3),
     verdict(None if sms_ratio is None else sms_ratio >= 0.95, s),
 ))
