@@ -41,6 +41,8 @@ fi
 sink() { # port
   smtp-sink -c -u "$(id -un)" "127.0.0.1:$1" 1024 >"$work/sink-$1.out" 2>&1 &
   pids+=($!)
+  sleep 0.3
+  kill -0 $! 2>/dev/null || fail "smtp-sink could not listen on 127.0.0.1:$1: $(cat "$work/sink-$1.out")"
 }
 sunk() { tr '\r' '\n' <"$work/sink-$1.out" | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2; }
 
@@ -81,7 +83,6 @@ received=$(sunk $sink_port)
 peak_kb=$(grep VmHWM "/proc/$measured/status" | awk '{print $2}')
 
 sink $reference_sink_port
-sleep 0.3
 t4=$(now)
 smtp-source -d -s "$parallelism" -m "$count" -l "$message_bytes" -f alerts@example.nhs.uk -t patient@example.com 127.0.0.1:$reference_sink_port >/dev/null
 t5=$(now)
