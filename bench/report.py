@@ -236,6 +236,11 @@ if quick:
       "It proves the benches run end to end; its figures do not decide DESIGN.md's targets, which are "
       "stated at full size (`bench/run-all.sh` without `--quick`).")
     w("")
+not_run = [f"`{title.split('`')[1]}`" for name, title in BENCHES.items() if runs[name]["status"] == "not run"]
+if not_run:
+    w(f"> **Partial report**: the run had not got to {'; '.join(not_run)} when this was written "
+      "(the run-all writes the report after every bench; this one was stopped or is still going).")
+    w("")
 if args.note:
     w(f"> {args.note}")
     w("")

@@ -10,7 +10,8 @@
 # that scripts/test.sh's short bench runs use.
 # Each bench has a deadline: one that overruns is stopped and reported "did not finish", one that
 # fails "failed"; the report is written either way, and the exit status is then 1. A missed target
-# is a figure, not a failure.
+# is a figure, not a failure. The report is rewritten after every bench, so a run stopped half way
+# leaves one that says which benches it did not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=full
@@ -59,6 +60,11 @@ run_bench() {
   echo $((SECONDS - t0)) >"$logs/$name.seconds"
   [ $status -eq 0 ] || failures=$((failures + 1))
   step "$name: $(cat "$logs/$name.status") after $((SECONDS - t0)) s"
+  write_report
+}
+write_report() {
+  python3 bench/report.py --mode "$mode" --logs "$logs" --out "$report" --started "$started" \
+    --load-start "$load_start" --load-end "$(cut -d' ' -f1-3 /proc/loadavg)" --note "${BENCH_NOTE:-}"
 }
 
 run_bench publish "$publish_deadline" bench/publish-latency.sh "${publish_args[@]}"
@@ -67,8 +73,5 @@ run_bench email-embedded "$email_deadline" env BENCH_DEADLINE=$((email_deadline 
 run_bench email-distributed "$email_deadline" env BENCH_DEADLINE=$((email_deadline - 300)) bench/email-fanout.sh --distributed "${email_args[@]}"
 run_bench sms "$sms_deadline" env BENCH_DEADLINE=$((sms_deadline - 120)) bench/sms-rate.sh "${sms_args[@]}"
 
-step "writing $report"
-python3 bench/report.py --mode "$mode" --logs "$logs" --out "$report" --started "$started" \
-  --load-start "$load_start" --load-end "$(cut -d' ' -f1-3 /proc/loadavg)" --note "${BENCH_NOTE:-}"
 step "done: $report (bench logs in $logs)"
 [ $failures -eq 0 ]
