@@ -70,6 +70,10 @@ t0=$(now)
 curl -fsS -X POST "$api/api/subscribers/import" -H 'Authorization: Bearer bench-key' -H 'Content-Type: text/csv' \
   --data-binary @"$work/subscribers.csv" -o /dev/null || fail "the subscriber import failed"
 t1=$(now)
+# The peak so far is the import's; writing 5 to clear_refs resets VmHWM, so the peak read after the
+# send is the fan-out's alone (DESIGN.md's memory target is "during a fan-out").
+import_peak_kb=$(grep VmHWM "/proc/$measured/status" | awk '{print $2}')
+echo 5 >"/proc/$measured/clear_refs" 2>/dev/null || import_peak_kb=
 
 body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting restrictions at all our hospitals","body":"From Monday, **one visitor per patient** between 2pm and 8pm.\n\n- Children under 16 cannot visit\n- Wear a face covering on wards\n\nWe are sorry for any inconvenience; these rules protect patients during the winter virus season.","link":{"text":"Visiting rules in full","url":"https://www.ouh.nhs.uk/visiting"},"channels":["email"]}'
 t2=$(now)
@@ -87,12 +91,13 @@ t4=$(now)
 smtp-source -d -s "$parallelism" -m "$count" -l "$message_bytes" -f alerts@example.nhs.uk -t patient@example.com 127.0.0.1:$reference_sink_port >/dev/null
 t5=$(now)
 
-python3 - "$count" "$parallelism" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$sent" "$received" "$peak_kb" "$measured_name" "$topology" <<'PY'
+python3 - "$count" "$parallelism" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$sent" "$received" "$peak_kb" "$measured_name" "$topology" "$import_peak_kb" <<'PY'
 import sys
 count, parallelism = int(sys.argv[1]), int(sys.argv[2])
 t0, t1, t2, t3, t4, t5 = map(float, sys.argv[3:9])
 sent, received, peak_kb = int(sys.argv[9]), int(sys.argv[10] or 0), int(sys.argv[11])
 measured, topology = sys.argv[12], sys.argv[13]
+import_peak_kb = int(sys.argv[14]) if sys.argv[14] else None
 ours, ref = count / (t3 - t2), count / (t5 - t4)
 print(f"subscribers {count}, concurrency {parallelism} SMTP connections, {topology}")
 print(f"import: {t1 - t0:.1f} s ({count / (t1 - t0):,.0f} lines/s)")
@@ -100,7 +105,11 @@ print(f"pipeline: {t3 - t2:.1f} s, {ours:,.0f} messages/s (go-live to every reci
 print(f"smtp-source -d -s {parallelism}: {t5 - t4:.1f} s, {ref:,.0f} messages/s")
 print(f"ratio: {ours / ref:.2f} (target >= 0.35)")
 print(f"lost: {count - sent}, duplicated: {received - sent} (sink received {received}, ledger sent {sent})")
-print(f"peak resident memory of {measured}: {peak_kb / 1024:.0f} MB (target for Channels <= 300 MB)")
+if import_peak_kb is None:
+    print(f"peak resident memory of {measured}, import and fan-out: {peak_kb / 1024:.0f} MB (target for Channels <= 300 MB during the fan-out)")
+else:
+    print(f"peak resident memory of {measured} during the fan-out: {peak_kb / 1024:.0f} MB (target for Channels <= 300 MB); "
+          f"during the import before it: {import_peak_kb / 1024:.0f} MB")
 results = {
     "topology": "distributed" if topology.startswith("distributed") else "embedded",
     "subscribers": count, "parallelism": parallelism, "message_bytes": 3200,
@@ -108,6 +117,8 @@ results = {
     "reference_rate": f"{ref:.0f}", "ratio": f"{ours / ref:.3f}",
     "lost": count - sent, "duplicated": received - sent, "received": received,
     "peak_rss_mb": f"{peak_kb / 1024:.0f}", "rss_process": measured,
+    "rss_span": "import and fan-out" if import_peak_kb is None else "fan-out",
+    "import_peak_rss_mb": "" if import_peak_kb is None else f"{import_peak_kb / 1024:.0f}",
 }
 for key, value in results.items():
     print(f"RESULT email.{key}={value}")

@@ -22,7 +22,7 @@ topology_cleanup() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  [ -z "$topology_vhost" ] || rabbitmqctl -q delete_vhost "$topology_vhost" >/dev/null 2>&1 || true
+  [ -z "$topology_vhost" ] || rabbitmq delete_vhost "$topology_vhost" || true
   [ -z "$topology_database" ] || PGPASSWORD=alerts psql -q -h 127.0.0.1 -U alerts -d postgres \
     -c "DROP DATABASE IF EXISTS $topology_database WITH (FORCE)" >/dev/null 2>&1 || true
   [ -z "$topology_work" ] || rm -rf "$topology_work"
@@ -37,6 +37,15 @@ bench_begin() {
   topology_work=$work
 }
 
+# rabbitmq ARGS…: rabbitmqctl, retried for up to a minute (the tests sometimes stop the shared broker briefly).
+rabbitmq() {
+  local tries=0
+  until rabbitmqctl -q "$@" >/dev/null 2>&1; do
+    tries=$((tries + 1)); [ $tries -lt 30 ] || return 1
+    sleep 2
+  done
+}
+
 # topology_begin NAME: bench_begin, the servers, connection strings (own database and vhost).
 topology_begin() {
   bench_begin
@@ -44,9 +53,9 @@ topology_begin() {
   [ -n "${ConnectionStrings__Postgres:-}" ] && [ -n "${ConnectionStrings__RabbitMq:-}" ] || fail "scripts/servers.sh start printed no connection strings"
   topology_database=alerts_bench_${1//-/_}_$$
   export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$topology_database}"
-  rabbitmqctl -q add_vhost "bench-$1-$$" >/dev/null || fail "could not add RabbitMQ virtual host bench-$1-$$"
   topology_vhost=bench-$1-$$
-  rabbitmqctl -q set_permissions -p "$topology_vhost" guest '.*' '.*' '.*' >/dev/null
+  rabbitmq add_vhost "$topology_vhost" || fail "could not add RabbitMQ virtual host $topology_vhost"
+  rabbitmq set_permissions -p "$topology_vhost" guest '.*' '.*' '.*' || fail "could not give guest the virtual host $topology_vhost"
   export ConnectionStrings__RabbitMq="${ConnectionStrings__RabbitMq%/}/$topology_vhost"
 }
 
