@@ -300,7 +300,8 @@ w("- **Email**: one alert to N imported subscribers into Postfix's `smtp-sink`, 
   "every recipient is recorded sent; then `smtp-source -d` with as many messages of the same size (3,200 bytes) at "
   "the same concurrency into a fresh `smtp-sink`. Lost = subscribers − ledger sent; duplicated = sink count − "
   "ledger sent. Embedded: one process on SQLite (its memory is the whole process's). Distributed: one standalone "
-  "Channels process on PostgreSQL and RabbitMQ (its memory is Channels' alone: the DESIGN.md memory target).")
+  "Channels process on PostgreSQL and RabbitMQ (its memory is Channels' alone: the DESIGN.md memory target; "
+  "`VmHWM` is reset after the import, through `/proc/<pid>/clear_refs`, so the peak is the fan-out's).")
 w("- **SMS**: embedded host, fake Twilio server (`tests/FakeSms`) recording every arrival; achieved rate = "
   "arrivals over the span between the first and the last; the most arrivals in any 1 s window.")
 w("")
