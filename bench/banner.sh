@@ -9,6 +9,8 @@
 #      expires 3 s later and checks every banner response it gets for an expired alert.
 # DESIGN.md targets: requests/s ≥ 1.0 × nginx's, p99 no worse than nginx's, no expired alert served.
 #   bench/banner.sh [duration in seconds, default 10]
+# Besides its figures it prints "RESULT key=value" lines (bench/run-all.sh collects them).
+# BENCH_PORT_OFFSET moves its ports (5390–5393); BENCH_NO_BUILD=1 skips the build.
 # Exits non-zero if a step fails or an expired alert was served; a missed throughput target is a
 # figure, not a failure.
 set -euo pipefail
@@ -18,7 +20,8 @@ warmup=$(( duration < 5 ? 2 : 5 ))
 threads=2 connections=128
 site=john-radcliffe
 # Ports of their own, so another checkout's bench or tests on this machine do not collide.
-dashboard_port=5390 broadcaster_port=5391 channels_port=5392 nginx_port=5393
+offset=${BENCH_PORT_OFFSET:-0}
+dashboard_port=$((5390 + offset)) broadcaster_port=$((5391 + offset)) channels_port=$((5392 + offset)) nginx_port=$((5393 + offset))
 api=http://127.0.0.1:$dashboard_port
 channels=http://127.0.0.1:$channels_port
 nginx_url=http://127.0.0.1:$nginx_port
@@ -75,9 +78,11 @@ done
 rabbitmqctl -q add_vhost "$vhost" >/dev/null && vhost_added=1 || fail "could not add RabbitMQ virtual host $vhost"
 rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
 
-step "building (Release)"
-# Release: throughput is not measured on Debug builds. BannerChurn is in the solution.
-dotnet build AlertBroadcaster.slnx -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "Release build failed"; }
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  step "building (Release)"
+  # Release: throughput is not measured on Debug builds. BannerChurn is in the solution.
+  dotnet build AlertBroadcaster.slnx -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "Release build failed"; }
+fi
 
 start() { # project port [env…]
   local project=$1 port=$2; shift 2
@@ -230,15 +235,25 @@ ratio = c[0] / x[0]
 print(f"ratio Channels / nginx: {ratio:.2f} (target >= 1.0: {'met' if ratio >= 1.0 else 'NOT met'})")
 print(f"p99 Channels {c[2]:.2f} ms vs nginx {x[2]:.2f} ms (target: no worse: {'met' if c[2] <= x[2] else 'NOT met'})")
 print(f"under churn: {ch[0] / x[0]:.2f} x nginx's requests/s, p99 {ch[2]:.2f} ms")
+results = {"duration_s": duration, "ratio": f"{ratio:.3f}", "churn_ratio": f"{ch[0] / x[0]:.3f}"}
+for n, key in (("channels", "channels"), ("nginx", "nginx"), ("churn", "churn")):
+    rps, p50, p99, errors = rows[n]
+    results.update({f"{key}_rps": f"{rps:.0f}", f"{key}_p50_ms": f"{p50:.2f}", f"{key}_p99_ms": f"{p99:.2f}", f"{key}_errors": errors})
+for key, value in results.items():
+    print(f"RESULT banner.{key}={value}")
 PY
 echo "CPU-seconds used during each measured run ($(nproc) cores × ${duration} s = $(($(nproc) * duration)) available; the rest went to RabbitMQ, PostgreSQL and anything else on the machine):"
 for name in channels nginx churn; do printf '  %-9s %s\n' "$name:" "$(cat "$work/cpu-$name.txt")"; done
 echo "peak resident memory of the Channels process: $((peak_kb / 1024)) MB"
+echo "RESULT banner.body_bytes=$body_bytes"
+echo "RESULT banner.load_before=$load_before"
+echo "RESULT banner.channels_peak_rss_mb=$((peak_kb / 1024))"
+for name in channels nginx churn; do echo "RESULT banner.cpu_$name=$(cat "$work/cpu-$name.txt")"; done
 cat "$work/churn.txt"
 if [ -s "$work/churn-errors.txt" ]; then echo "churn console's errors:"; head -20 "$work/churn-errors.txt"; fi
 case $churn_status in
-  0) echo "expiry under churn: met (no expired alert served)" ;;
-  1) echo "expiry under churn: NOT met — an expired alert was served" >&2; exit 1 ;;
-  3) fail "the churn check proved nothing (see the console's output above)" ;;
+  0) echo "expiry under churn: met (no expired alert served)"; echo "RESULT banner.churn_check=passed" ;;
+  1) echo "expiry under churn: NOT met — an expired alert was served" >&2; echo "RESULT banner.churn_check=expired alert served"; exit 1 ;;
+  3) echo "RESULT banner.churn_check=proved nothing"; fail "the churn check proved nothing (see the console's output above)" ;;
   *) fail "the churn console failed (status $churn_status)" ;;
 esac

@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
-# Benchmark (prints figures; not a test): publish → banner on both replicas, on the distributed
-# topology (RabbitMQ + PostgreSQL on loopback, Broadcaster, two Channels, staff-only Dashboard).
-#   bench/publish-latency.sh [count, default 200]
+# Benchmark (prints figures; not a test): publish → banner on both replicas, then expiry, on the
+# distributed topology (RabbitMQ + PostgreSQL on loopback, Broadcaster, two Channels, staff-only
+# Dashboard; Release builds; a RabbitMQ vhost and a database of its own).
+#   bench/publish-latency.sh [count, default 200] [expiring alerts, default 20]
+# Besides its figures it prints "RESULT key=value" lines (bench/run-all.sh collects them).
+# BENCH_PORT_OFFSET moves its ports (5190–5193 by default); BENCH_NO_BUILD=1 skips the build.
+# Exits 1 if an expired alert was served.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-200}
+expiring=${2:-20}
+offset=${BENCH_PORT_OFFSET:-0}
+dashboard_port=$((5190 + offset)) broadcaster_port=$((5191 + offset)) channels1_port=$((5192 + offset)) channels2_port=$((5193 + offset))
+source bench/topology.sh
 
-eval "$(./scripts/servers.sh start | sed -n "s/^\(ConnectionStrings__[A-Za-z]*\)=\(.*\)$/export \1='\2'/p")"
-export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=alerts_bench_$$}"
-dotnet build AlertBroadcaster.slnx -v q -nologo >/dev/null
-dotnet build bench/PublishLatency -v q -nologo >/dev/null
+ports_free $dashboard_port $broadcaster_port $channels1_port $channels2_port
+topology_begin publish
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  step "building (Release)"
+  dotnet build AlertBroadcaster.slnx -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "Release build failed"; }
+fi
 
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
-trap cleanup EXIT
-start() { # project port [env…]
-  local project=$1 port=$2; shift 2
-  env "$@" dotnet "$project/bin/Debug/net10.0/AlertBroadcaster.$project.dll" --urls "http://127.0.0.1:$port" >"/tmp/bench-$project-$port.log" 2>&1 &
-  pids+=($!)
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready"; do sleep 0.2; done
-}
-start Broadcaster 5191
-start Channels 5192
-start Channels 5193
-start Dashboard 5190 Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
+step "starting Broadcaster, two Channels replicas and the Dashboard"
+start_process Broadcaster $broadcaster_port
+start_process Channels $channels1_port Hosting__InstanceName=bench-publish-1-$$
+start_process Channels $channels2_port Hosting__InstanceName=bench-publish-2-$$
+start_process Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
 
-dotnet bench/PublishLatency/bin/Debug/net10.0/AlertBroadcaster.PublishLatency.dll http://127.0.0.1:5190 bench-key "$count" http://127.0.0.1:5192 http://127.0.0.1:5193
+step "publishing $count alerts one at a time, then $expiring expiring alerts"
+echo "RESULT publish.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+dotnet bench/PublishLatency/bin/Release/net10.0/AlertBroadcaster.PublishLatency.dll "http://127.0.0.1:$dashboard_port" bench-key "$count" \
+  --expiring "$expiring" "http://127.0.0.1:$channels1_port" "http://127.0.0.1:$channels2_port"

@@ -186,6 +186,14 @@ Console.WriteLine("closest an alert came to expiry in a response: " + closestMar
     _ => $"{-closestMarginMs:0.0} ms AFTER it",
 });
 Console.WriteLine($"expired alerts served: {violations} (must be 0)");
+// For bench/run-all.sh.
+Console.WriteLine($"RESULT churn.alerts_published={published.Count}");
+Console.WriteLine($"RESULT churn.alerts_seen_live={seenChurn}");
+Console.WriteLine($"RESULT churn.responses_checked={responses}");
+Console.WriteLine($"RESULT churn.alerts_checked={alertsChecked}");
+Console.WriteLine($"RESULT churn.errors={errors}");
+Console.WriteLine("RESULT churn.closest_margin_ms=" + (closestMarginMs == double.MaxValue ? "" : closestMarginMs.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+Console.WriteLine($"RESULT churn.expired_served={violations}");
 if (violations > 0)
 {
     return 1;
