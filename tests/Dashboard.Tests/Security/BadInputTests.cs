@@ -332,6 +332,36 @@ public sealed class BadInputTests(CorpusApp fixture) : IClassFixture<CorpusApp>
         Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ChannelsDbContext>().Subscribers.CountAsync(s => s.Channel == Contracts.AlertChannel.Sms && s.Status == Channels.Subscriptions.SubscriberStatus.Active));
     }
 
+    [Fact]
+    public async Task Forged_confirmation_and_unsubscribe_tokens_change_nothing()
+    {
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
+        var active = await db.Subscribers.CountAsync(s => s.Status == Channels.Subscriptions.SubscriberStatus.Active);
+        Assert.True(active >= 2);
+        var browser = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var token = await Account.SignInTests.TokenFromAsync(browser, "/subscribe/confirm?token=made-up");
+
+        foreach (var forged in new[] { "made-up", Convert.ToBase64String(new byte[32]), "1.AAAAAAAAAAAAAAAAAAAAAA", "" })
+        {
+            var confirm = await browser.PostAsync("/subscribe/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = forged, ["__RequestVerificationToken"] = token }));
+            Assert.Equal(HttpStatusCode.BadRequest, confirm.StatusCode);
+        }
+
+        // One-click unsubscribe (no cookies, no page) for every subscriber id, with a made-up MAC.
+        foreach (var id in await db.Subscribers.Select(s => s.Id).ToListAsync())
+        {
+            foreach (var forged in new[] { $"{id}.AAAAAAAAAAAAAAAAAAAAAA", $"{id}", $"{id}.", $"{id}.{new string('A', 200)}" })
+            {
+                var response = await fixture.App.CreateClient().PostAsync($"/unsubscribe?token={Uri.EscapeDataString(forged)}",
+                    new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]));
+                Assert.True((int)response.StatusCode < 500, $"{forged}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.Equal(active, await db.Subscribers.CountAsync(s => s.Status == Channels.Subscriptions.SubscriberStatus.Active));
+    }
+
     [Theory]
     [MemberData(nameof(MalformedJson))]
     public async Task Signed_notify_webhooks_answer_malformed_json_with_a_400(string name, string json)
