@@ -89,8 +89,14 @@ public static class DashboardExtensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A body over the size limit or a broken request is the client's fault, not a 500.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A body over the size limit or a broken request is the client's fault, not a 500; so is a
+            // form the framework cannot decode (InvalidDataException: a %00, too many values).
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                InvalidDataException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -53,10 +53,18 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time, IOption
         {
             Add("headline", "Headline must be a single line of text.");
         }
+        else if (HiddenCharacter(content.Headline) is { } hidden)
+        {
+            Add("headline", $"Headline {hidden}");
+        }
 
         if ((content.Body ?? "").Length > BodyMaxLength)
         {
             Add("body", $"Body must be {BodyMaxLength} characters or fewer (it has {content.Body!.Length}).");
+        }
+        else if (HiddenCharacter(content.Body) is { } hidden)
+        {
+            Add("body", $"Body {hidden}");
         }
 
         if (content.Link is { } link)
@@ -69,6 +77,14 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time, IOption
             {
                 Add("link.text", $"Link text must be {LinkTextMaxLength} characters or fewer.");
             }
+            else if (link.Text.Any(char.IsControl))
+            {
+                Add("link.text", "Link text must be a single line of text.");
+            }
+            else if (HiddenCharacter(link.Text) is { } hidden)
+            {
+                Add("link.text", $"Link text {hidden}");
+            }
 
             if (!IsHttpsUrl(link.Url))
             {
@@ -79,6 +95,10 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time, IOption
         if (content.SmsText is { Length: > SmsTextMaxLength })
         {
             Add("smsText", $"SMS text must be {SmsTextMaxLength} characters or fewer.");
+        }
+        else if (HiddenCharacter(content.SmsText) is { } hidden)
+        {
+            Add("smsText", $"SMS text {hidden}");
         }
 
         else if (content.Channels?.Contains(AlertChannel.Sms) == true && !string.IsNullOrWhiteSpace(content.Headline) && !errors.ContainsKey("headline"))
@@ -132,6 +152,29 @@ public sealed class AlertValidator(SiteCatalog sites, TimeProvider time, IOption
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    /// <summary>
+    /// Characters that change how text reads without showing themselves: bidirectional embeddings,
+    /// overrides and isolates (U+202E can make "closed" display as "desolc", or move words in a
+    /// headline an NHS trust signs off) and zero-width or invisible characters (U+200B splits a word
+    /// so it escapes a search, and turns an SMS into the Unicode encoding, doubling its parts). Nobody
+    /// types them; they arrive pasted, or on purpose. Joiners (U+200C, U+200D) stay: emoji sequences
+    /// and some scripts need them. The message names the character and where it is, so it can be found.
+    /// </summary>
+    public static string? HiddenCharacter(string? text)
+    {
+        for (var i = 0; i < (text?.Length ?? 0); i++)
+        {
+            var c = text![i];
+            if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200B' or (>= '\u2060' and <= '\u2064') or '\uFEFF')
+            {
+                return $"contains an invisible character (U+{(int)c:X4}{(c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ", which changes the direction of the text" : "")}) "
+                    + (i == 0 ? "at the start" : $"after \"{text[Math.Max(0, i - 20)..i]}\"") + ". Remove it, and type the text again if it was pasted.";
+            }
+        }
+
+        return null;
     }
 
     private static bool IsHttpsUrl(string? url) =>

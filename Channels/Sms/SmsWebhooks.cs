@@ -28,7 +28,11 @@ public static class SmsWebhooks
     private static async Task<Results<NoContent, ProblemHttpResult>> TwilioReceiptAsync(
         HttpRequest request, [FromQuery] string? reference, IOptions<SmsOptions> options, SmsReceipts receipts, CancellationToken cancellationToken)
     {
-        var form = await request.ReadFormAsync(cancellationToken);
+        if (await ReadFormAsync(request, cancellationToken) is not { } form)
+        {
+            return NotAForm();
+        }
+
         if (!IsSignedByTwilio(request, form, options.Value))
         {
             return Forbidden("The X-Twilio-Signature header is missing or does not match.");
@@ -49,7 +53,11 @@ public static class SmsWebhooks
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> TwilioInboundAsync(
         HttpRequest request, IOptions<SmsOptions> options, SmsSubscriptions subscriptions, CancellationToken cancellationToken)
     {
-        var form = await request.ReadFormAsync(cancellationToken);
+        if (await ReadFormAsync(request, cancellationToken) is not { } form)
+        {
+            return NotAForm();
+        }
+
         if (!IsSignedByTwilio(request, form, options.Value))
         {
             return Forbidden("The X-Twilio-Signature header is missing or does not match.");
@@ -131,6 +139,27 @@ public static class SmsWebhooks
         && request.Headers.Authorization.ToString() is { } header
         && header.StartsWith("Bearer ", StringComparison.Ordinal)
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), Encoding.UTF8.GetBytes(token));
+
+    /// <summary>The form, or null when it cannot be decoded (a %00, too many values): a 400, not a 500.</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static ProblemHttpResult NotAForm() =>
+        TypedResults.Problem("The body must be Twilio's form-encoded callback.", statusCode: StatusCodes.Status400BadRequest);
 
     private static async Task<JsonElement?> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {

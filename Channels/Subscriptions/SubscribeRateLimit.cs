@@ -20,9 +20,11 @@ public static class SubscribeRateLimit
     {
         var smsPermits = configuration.GetSection(SmsOptions.Section).Get<SmsOptions>()?.Verification.RequestsPerAddressPer15Minutes
             ?? new VerificationOptions().RequestsPerAddressPer15Minutes;
+        var emailPermits = configuration.GetSection(SubscriptionOptions.Section).Get<SubscriptionOptions>()?.RequestsPerAddressPer15Minutes
+            ?? PermitsPerWindow;
         return services.AddRateLimiter(o =>
         {
-            o.AddPolicy(Policy, http => PerAddress(http, "email", PermitsPerWindow));
+            o.AddPolicy(Policy, http => PerAddress(http, "email", emailPermits));
             o.AddPolicy(SmsCodePolicy, http => PerAddress(http, "sms", smsPermits));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, cancellationToken) =>

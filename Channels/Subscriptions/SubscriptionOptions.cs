@@ -13,4 +13,10 @@ public sealed class SubscriptionOptions
 
     /// <summary>How long a confirmation link works.</summary>
     public TimeSpan ConfirmationLifetime { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// Subscribe requests (each sends an email) allowed from one address per quarter hour. Raise it
+    /// when many people share one address (a hospital's guest wifi behind one NAT).
+    /// </summary>
+    public int RequestsPerAddressPer15Minutes { get; set; } = SubscribeRateLimit.PermitsPerWindow;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
@@ -28,7 +29,11 @@ public sealed class Subscriptions(
             return false;
         }
 
-        if (trimmed.Length > MaxEmailLength || trimmed.Any(char.IsControl) || trimmed.Contains(' ', StringComparison.Ordinal)
+        // No control or invisible formatting characters (a U+202E or U+200B makes an address that
+        // looks like someone else's), and no quoted local part ("<script>"@example.com is valid
+        // RFC 5322 that no person uses).
+        if (trimmed.Length > MaxEmailLength || trimmed.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            || trimmed.Contains(' ', StringComparison.Ordinal) || trimmed.Contains('"', StringComparison.Ordinal)
             || !MailboxAddress.TryParse(ParserOptions.Default, trimmed, out var mailbox)
             || mailbox.Address != trimmed
             || mailbox.LocalPart.Length == 0

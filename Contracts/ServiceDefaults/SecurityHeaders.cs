@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 
 namespace AlertBroadcaster.ServiceDefaults;
@@ -8,8 +10,10 @@ namespace AlertBroadcaster.ServiceDefaults;
 /// Headers on every response of a host with pages. The Content-Security-Policy allows scripts, styles,
 /// images and fonts from this origin only, and nothing inline: user text can never become script or
 /// style even if a page forgot to encode it. Hangfire's dashboard (Admin only) draws its charts with
-/// inline styles, so it is left out. A response that sets its own policy keeps it (the Dashboard's
-/// email preview: sandboxed, no script, framed by the Dashboard only).
+/// inline scripts and styles, so it gets only the framing rule (its buttons retry and delete jobs: no
+/// other site may frame them). A response that sets its own policy keeps it (the Dashboard's email
+/// preview: sandboxed, no script, framed by the Dashboard only). Over HTTPS, browsers are told to
+/// use nothing else for a year (HSTS; not in Development, and never for localhost).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -19,8 +23,13 @@ public static class SecurityHeaders
 
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues ReferrerPolicy = "strict-origin-when-cross-origin";
+    /// <summary>For Hangfire's dashboard: no framing, and nothing else it could not live with.</summary>
+    public const string FramingOnlyPolicy = "frame-ancestors 'none'";
+
     private static readonly StringValues Policy = ContentSecurityPolicy;
+    private static readonly StringValues FramingOnly = FramingOnlyPolicy;
     private static readonly StringValues Deny = "DENY";
+    private static readonly PathString Hangfire = "/hangfire";
 
     // Registered without a closure or an async state machine: this runs on every request, the
     // public banner endpoint's included, and its cost showed in that endpoint's throughput.
@@ -30,20 +39,34 @@ public static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = NoSniff;
         headers["Referrer-Policy"] = ReferrerPolicy;
-        if (!context.Request.Path.StartsWithSegments("/hangfire") && !headers.ContainsKey("Content-Security-Policy"))
+        if (!headers.ContainsKey("Content-Security-Policy"))
         {
-            headers.ContentSecurityPolicy = Policy;
+            // By the time the response starts, Hangfire has moved "/hangfire" from Path to PathBase.
+            var request = context.Request;
+            headers.ContentSecurityPolicy = request.PathBase.StartsWithSegments(Hangfire) || request.Path.StartsWithSegments(Hangfire) ? FramingOnly : Policy;
             headers.XFrameOptions = Deny;
         }
 
         return Task.CompletedTask;
     };
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(static (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        if (!app.ApplicationServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // HstsMiddleware: only on HTTPS requests, and not for localhost (HstsOptions.ExcludedHosts).
+            app.UseHsts();
+        }
+
+        return app.Use(static (context, next) =>
         {
             // On starting, so that a response written by an error handler after the headers were cleared has them too.
             context.Response.OnStarting(AddHeaders, context);
             return next(context);
         });
+    }
+
+    /// <summary>HSTS for a year; sites under the trust's domain are not included, as they are not all ours to move to HTTPS.</summary>
+    public static IServiceCollection AddStrictTransportSecurity(this IServiceCollection services) =>
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
 }

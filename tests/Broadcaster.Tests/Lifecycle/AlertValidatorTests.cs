@@ -38,6 +38,39 @@ public sealed class AlertValidatorTests
         Assert.Contains("headline", _validator.Validate(Valid() with { Headline = new string('a', 121) }).Keys);
     }
 
+    [Theory]
+    [InlineData("Visiting \u202Edesolc\u202C at the Horton", "U+202E")]
+    [InlineData("Visiting \u2067suspended\u2069 at the Horton", "U+2067")]
+    [InlineData("Visiting sus\u200Bpended at the Horton", "U+200B")]
+    [InlineData("\uFEFFVisiting suspended", "U+FEFF")]
+    [InlineData("Visiting\u2060suspended", "U+2060")]
+    public void Direction_overrides_and_invisible_characters_are_refused_in_every_text_field_and_named(string text, string named)
+    {
+        foreach (var (field, alert) in new[]
+        {
+            ("headline", Valid() with { Headline = text }),
+            ("body", Valid() with { Body = text }),
+            ("link.text", Valid() with { Link = new AlertLink(text, "https://www.ouh.nhs.uk/") }),
+            ("smsText", Valid() with { SmsText = text }),
+        })
+        {
+            var errors = _validator.Validate(alert);
+            Assert.Equal([field], errors.Keys);
+            Assert.Contains(named, errors[field].Single());
+        }
+    }
+
+    [Theory]
+    [InlineData("Family rooms open 👨‍👩‍👧 at the JR")]
+    [InlineData("می‌خواهم")]
+    [InlineData("Visiting <script>alert(1)</script> & 'quotes'; DROP TABLE alerts;--")]
+    public void Joiners_and_markup_like_text_are_legitimate_text(string text) =>
+        Assert.Empty(_validator.Validate(Valid() with { Headline = text, Body = text, SmsText = text }));
+
+    [Fact]
+    public void Link_text_must_be_one_line() =>
+        Assert.Equal(["link.text"], _validator.Validate(Valid() with { Link = new AlertLink("Read\r\nBcc: x@y", "https://www.ouh.nhs.uk/") }).Keys);
+
     [Fact]
     public void Headline_must_be_one_line() =>
         Assert.Contains("headline", _validator.Validate(Valid() with { Headline = "Visiting\r\nBcc: x" }).Keys);

@@ -24,6 +24,9 @@ public sealed class SubscriptionsTests
     [InlineData("a@example.com\r\nBcc: victim@example.com")]
     [InlineData("@example.com")]
     [InlineData("patient@example.")]
+    [InlineData("pat\u202Eient@example.com")]
+    [InlineData("pat\u200Bient@example.com")]
+    [InlineData("\"<script>alert(1)</script>\"@example.com")]
     public void Anything_but_one_plain_address_is_refused_with_a_message(string input)
     {
         Assert.False(Channels.Subscriptions.Subscriptions.TryNormaliseEmail(input, out _, out var error));
