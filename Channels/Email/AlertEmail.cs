@@ -35,6 +35,8 @@ public sealed class AlertEmail
     private readonly AlertEmailSettings _settings;
     private readonly string _html;
     private readonly string _text;
+    private readonly PreparedBody? _preparedText;
+    private readonly PreparedBody? _preparedHtml;
 
     private AlertEmail(AlertSnapshot alert, AlertEmailSettings settings, string subject, string html, string text)
     {
@@ -43,6 +45,10 @@ public sealed class AlertEmail
         Subject = subject;
         _html = html;
         _text = text;
+        // A link as long as a real one (a manage token is about 60 characters) for choosing the encoding.
+        var sampleLink = $"https://{settings.MessageIdDomain}/subscriptions/manage?token={new string('x', 80)}";
+        _preparedText = PreparedBody.Create("plain", text, [ManageMark, UnsubscribeMark], sampleLink);
+        _preparedHtml = PreparedBody.Create("html", html, [ManageMark, UnsubscribeMark], sampleLink);
     }
 
     public string Subject { get; }
@@ -113,9 +119,15 @@ public sealed class AlertEmail
         message.Headers.Add("X-Alert-Revision", _alert.Revision.ToString(CultureInfo.InvariantCulture));
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        message.Body = EmailText.Alternative(
-            _text.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal),
-            _html.Replace(ManageMark, WebUtility.HtmlEncode(manage), StringComparison.Ordinal).Replace(UnsubscribeMark, WebUtility.HtmlEncode(unsubscribe), StringComparison.Ordinal));
+        var htmlManage = WebUtility.HtmlEncode(manage);
+        var htmlUnsubscribe = WebUtility.HtmlEncode(unsubscribe);
+        string Text(string template) => template.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal);
+        string Html(string template) => template.Replace(ManageMark, htmlManage, StringComparison.Ordinal).Replace(UnsubscribeMark, htmlUnsubscribe, StringComparison.Ordinal);
+        message.Body = new MultipartAlternative
+        {
+            _preparedText?.For(Text) ?? new TextPart("plain") { Text = Text(_text) },
+            _preparedHtml?.For(Html) ?? new TextPart("html") { Text = Html(_html) },
+        };
         return message;
     }
 
