@@ -37,6 +37,8 @@ public sealed class AlertEmail
     private readonly string _text;
     private readonly PreparedBody? _preparedText;
     private readonly PreparedBody? _preparedHtml;
+    private readonly (HeaderId Id, byte[] Raw)[] _headersBefore;
+    private readonly (HeaderId Id, byte[] Raw)[] _headersAfter;
 
     private AlertEmail(AlertSnapshot alert, AlertEmailSettings settings, string subject, string html, string text)
     {
@@ -49,7 +51,21 @@ public sealed class AlertEmail
         var sampleLink = $"https://{settings.MessageIdDomain}/subscriptions/manage?token={new string('x', 80)}";
         _preparedText = PreparedBody.Create("plain", text, [ManageMark, UnsubscribeMark], sampleLink);
         _preparedHtml = PreparedBody.Create("html", html, [ManageMark, UnsubscribeMark], sampleLink);
+
+        // The headers that are the same for everyone, formatted (encoded, folded) by MimeKit once.
+        using var template = EmailText.NewMessage(settings, "template@example.com", subject, DateTimeOffset.UnixEpoch, "template@example.com");
+        template.Headers.Add("X-Alert-Id", alert.Id.ToString());
+        template.Headers.Add("X-Alert-Revision", alert.Revision.ToString(CultureInfo.InvariantCulture));
+        template.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        (HeaderId, byte[]) Raw(HeaderId id) => (id, template.Headers.First(h => h.Id == id).RawValue);
+        _headersBefore = [Raw(HeaderId.From)];
+        _headersAfter = [Raw(HeaderId.Subject), Raw(HeaderId.AutoSubmitted)];
+        _fixedAfterUnsubscribe = Raw(HeaderId.ListUnsubscribePost);
+        _alertHeaders = [("X-Alert-Id", alert.Id.ToString()), ("X-Alert-Revision", alert.Revision.ToString(CultureInfo.InvariantCulture))];
     }
+
+    private readonly (HeaderId Id, byte[] Raw) _fixedAfterUnsubscribe;
+    private readonly (string Field, string Value)[] _alertHeaders;
 
     public string Subject { get; }
 
@@ -113,12 +129,22 @@ public sealed class AlertEmail
     {
         var manage = manageUrl.AbsoluteUri;
         var unsubscribe = unsubscribeUrl.AbsoluteUri;
-        var message = EmailText.NewMessage(_settings, recipientAddress, Subject, date,
-            $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}");
-        message.Headers.Add("X-Alert-Id", _alert.Id.ToString());
-        message.Headers.Add("X-Alert-Revision", _alert.Revision.ToString(CultureInfo.InvariantCulture));
+        // MimeMessage's headers constructor: the parameterless one clones the parser options and
+        // makes a Date and a Message-ID only to have them replaced, and From and Subject would be
+        // formatted again for every message.
+        var message = new MimeMessage(_headersBefore.Select(Fixed));
+        message.Date = date;
+        message.Headers.Add(Fixed(_headersAfter[0]));
+        message.MessageId = $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}";
+        message.To.Add(new MailboxAddress("", recipientAddress));
+        message.Headers.Add(Fixed(_headersAfter[1]));
+        foreach (var (field, value) in _alertHeaders)
+        {
+            message.Headers.Add(field, value);
+        }
+
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        message.Headers.Add(Fixed(_fixedAfterUnsubscribe));
         var htmlManage = WebUtility.HtmlEncode(manage);
         var htmlUnsubscribe = WebUtility.HtmlEncode(unsubscribe);
         string Text(string template) => template.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal);
@@ -129,6 +155,13 @@ public sealed class AlertEmail
             _preparedHtml?.For(Html) ?? new TextPart("html") { Text = Html(_html) },
         };
         return message;
+    }
+
+    private static Header Fixed((HeaderId Id, byte[] Raw) header)
+    {
+        var result = new Header(header.Id, "");
+        result.SetRawValue(header.Raw);
+        return result;
     }
 
     /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>
