@@ -37,8 +37,12 @@ public sealed class AlertEmail
     private readonly string _text;
     private readonly PreparedBody? _preparedText;
     private readonly PreparedBody? _preparedHtml;
-    private readonly (HeaderId Id, byte[] Raw)[] _headersBefore;
-    private readonly (HeaderId Id, byte[] Raw)[] _headersAfter;
+    private readonly byte[] _from;
+    private readonly byte[] _subject;
+    private readonly byte[] _autoSubmitted;
+    private readonly byte[] _listUnsubscribePost;
+    private readonly string _alertId;
+    private readonly string _alertRevision;
 
     private AlertEmail(AlertSnapshot alert, AlertEmailSettings settings, string subject, string html, string text)
     {
@@ -54,18 +58,15 @@ public sealed class AlertEmail
 
         // The headers that are the same for everyone, formatted (encoded, folded) by MimeKit once.
         using var template = EmailText.NewMessage(settings, "template@example.com", subject, DateTimeOffset.UnixEpoch, "template@example.com");
-        template.Headers.Add("X-Alert-Id", alert.Id.ToString());
-        template.Headers.Add("X-Alert-Revision", alert.Revision.ToString(CultureInfo.InvariantCulture));
         template.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        (HeaderId, byte[]) Raw(HeaderId id) => (id, template.Headers.First(h => h.Id == id).RawValue);
-        _headersBefore = [Raw(HeaderId.From)];
-        _headersAfter = [Raw(HeaderId.Subject), Raw(HeaderId.AutoSubmitted)];
-        _fixedAfterUnsubscribe = Raw(HeaderId.ListUnsubscribePost);
-        _alertHeaders = [("X-Alert-Id", alert.Id.ToString()), ("X-Alert-Revision", alert.Revision.ToString(CultureInfo.InvariantCulture))];
+        byte[] Raw(HeaderId id) => template.Headers.First(h => h.Id == id).RawValue;
+        _from = Raw(HeaderId.From);
+        _subject = Raw(HeaderId.Subject);
+        _autoSubmitted = Raw(HeaderId.AutoSubmitted);
+        _listUnsubscribePost = Raw(HeaderId.ListUnsubscribePost);
+        _alertId = alert.Id.ToString();
+        _alertRevision = alert.Revision.ToString(CultureInfo.InvariantCulture);
     }
-
-    private readonly (HeaderId Id, byte[] Raw) _fixedAfterUnsubscribe;
-    private readonly (string Field, string Value)[] _alertHeaders;
 
     public string Subject { get; }
 
@@ -132,19 +133,17 @@ public sealed class AlertEmail
         // MimeMessage's headers constructor: the parameterless one clones the parser options and
         // makes a Date and a Message-ID only to have them replaced, and From and Subject would be
         // formatted again for every message.
-        var message = new MimeMessage(_headersBefore.Select(Fixed));
+        IEnumerable<Header> from = [Fixed(HeaderId.From, _from)];
+        var message = new MimeMessage(from);
         message.Date = date;
-        message.Headers.Add(Fixed(_headersAfter[0]));
+        message.Headers.Add(Fixed(HeaderId.Subject, _subject));
         message.MessageId = $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}";
         message.To.Add(new MailboxAddress("", recipientAddress));
-        message.Headers.Add(Fixed(_headersAfter[1]));
-        foreach (var (field, value) in _alertHeaders)
-        {
-            message.Headers.Add(field, value);
-        }
-
+        message.Headers.Add(Fixed(HeaderId.AutoSubmitted, _autoSubmitted));
+        message.Headers.Add("X-Alert-Id", _alertId);
+        message.Headers.Add("X-Alert-Revision", _alertRevision);
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
-        message.Headers.Add(Fixed(_fixedAfterUnsubscribe));
+        message.Headers.Add(Fixed(HeaderId.ListUnsubscribePost, _listUnsubscribePost));
         var htmlManage = WebUtility.HtmlEncode(manage);
         var htmlUnsubscribe = WebUtility.HtmlEncode(unsubscribe);
         string Text(string template) => template.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal);
@@ -157,11 +156,12 @@ public sealed class AlertEmail
         return message;
     }
 
-    private static Header Fixed((HeaderId Id, byte[] Raw) header)
+    /// <summary>A header with a value MimeKit formatted once for the whole send.</summary>
+    private static Header Fixed(HeaderId id, byte[] raw)
     {
-        var result = new Header(header.Id, "");
-        result.SetRawValue(header.Raw);
-        return result;
+        var header = new Header(id, "");
+        header.SetRawValue(raw);
+        return header;
     }
 
     /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>
