@@ -35,6 +35,14 @@ public sealed class AlertEmail
     private readonly AlertEmailSettings _settings;
     private readonly string _html;
     private readonly string _text;
+    private readonly PreparedBody? _preparedText;
+    private readonly PreparedBody? _preparedHtml;
+    private readonly byte[] _from;
+    private readonly byte[] _subject;
+    private readonly byte[] _autoSubmitted;
+    private readonly byte[] _listUnsubscribePost;
+    private readonly string _alertId;
+    private readonly string _alertRevision;
 
     private AlertEmail(AlertSnapshot alert, AlertEmailSettings settings, string subject, string html, string text)
     {
@@ -43,6 +51,21 @@ public sealed class AlertEmail
         Subject = subject;
         _html = html;
         _text = text;
+        // A link as long as a real one (a manage token is about 60 characters) for choosing the encoding.
+        var sampleLink = $"https://{settings.MessageIdDomain}/subscriptions/manage?token={new string('x', 80)}";
+        _preparedText = PreparedBody.Create("plain", text, [ManageMark, UnsubscribeMark], sampleLink);
+        _preparedHtml = PreparedBody.Create("html", html, [ManageMark, UnsubscribeMark], sampleLink);
+
+        // The headers that are the same for everyone, formatted (encoded, folded) by MimeKit once.
+        using var template = EmailText.NewMessage(settings, "template@example.com", subject, DateTimeOffset.UnixEpoch, "template@example.com");
+        template.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        byte[] Raw(HeaderId id) => template.Headers.First(h => h.Id == id).RawValue;
+        _from = Raw(HeaderId.From);
+        _subject = Raw(HeaderId.Subject);
+        _autoSubmitted = Raw(HeaderId.AutoSubmitted);
+        _listUnsubscribePost = Raw(HeaderId.ListUnsubscribePost);
+        _alertId = alert.Id.ToString();
+        _alertRevision = alert.Revision.ToString(CultureInfo.InvariantCulture);
     }
 
     public string Subject { get; }
@@ -107,16 +130,38 @@ public sealed class AlertEmail
     {
         var manage = manageUrl.AbsoluteUri;
         var unsubscribe = unsubscribeUrl.AbsoluteUri;
-        var message = EmailText.NewMessage(_settings, recipientAddress, Subject, date,
-            $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}");
-        message.Headers.Add("X-Alert-Id", _alert.Id.ToString());
-        message.Headers.Add("X-Alert-Revision", _alert.Revision.ToString(CultureInfo.InvariantCulture));
+        // MimeMessage's headers constructor: the parameterless one clones the parser options and
+        // makes a Date and a Message-ID only to have them replaced, and From and Subject would be
+        // formatted again for every message.
+        IEnumerable<Header> from = [Fixed(HeaderId.From, _from)];
+        var message = new MimeMessage(from);
+        message.Date = date;
+        message.Headers.Add(Fixed(HeaderId.Subject, _subject));
+        message.MessageId = $"{_alert.Id:N}.{_alert.Revision}.{EmailText.RandomHex()}@{_settings.MessageIdDomain}";
+        message.To.Add(new MailboxAddress("", recipientAddress));
+        message.Headers.Add(Fixed(HeaderId.AutoSubmitted, _autoSubmitted));
+        message.Headers.Add("X-Alert-Id", _alertId);
+        message.Headers.Add("X-Alert-Revision", _alertRevision);
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        message.Body = EmailText.Alternative(
-            _text.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal),
-            _html.Replace(ManageMark, WebUtility.HtmlEncode(manage), StringComparison.Ordinal).Replace(UnsubscribeMark, WebUtility.HtmlEncode(unsubscribe), StringComparison.Ordinal));
+        message.Headers.Add(Fixed(HeaderId.ListUnsubscribePost, _listUnsubscribePost));
+        var htmlManage = WebUtility.HtmlEncode(manage);
+        var htmlUnsubscribe = WebUtility.HtmlEncode(unsubscribe);
+        string Text(string template) => template.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal);
+        string Html(string template) => template.Replace(ManageMark, htmlManage, StringComparison.Ordinal).Replace(UnsubscribeMark, htmlUnsubscribe, StringComparison.Ordinal);
+        message.Body = new MultipartAlternative
+        {
+            _preparedText?.For(Text) ?? new TextPart("plain") { Text = Text(_text) },
+            _preparedHtml?.For(Html) ?? new TextPart("html") { Text = Html(_html) },
+        };
         return message;
+    }
+
+    /// <summary>A header with a value MimeKit formatted once for the whole send.</summary>
+    private static Header Fixed(HeaderId id, byte[] raw)
+    {
+        var header = new Header(id, "");
+        header.SetRawValue(raw);
+        return header;
     }
 
     /// <summary>Control characters (CR, LF, tabs…) become spaces: a headline stays one header line.</summary>

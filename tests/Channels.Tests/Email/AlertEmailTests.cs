@@ -1,3 +1,4 @@
+using System.Text;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
@@ -142,5 +143,38 @@ public sealed class AlertEmailTests
         Assert.Contains(confirm.AbsoluteUri, message.TextBody);
         Assert.Contains(confirm.AbsoluteUri, message.HtmlBody);
         Assert.Equal("patient@example.com", message.To.Mailboxes.Single().Address);
+    }
+
+    [Theory]
+    [InlineData("One visitor per patient.")] // 7bit: both parts written as they are
+    [InlineData("From Monday, one visitor per patient.")] // a line starting "From ": quoted-printable
+    [InlineData("Caf\u00e9 open 9am\u20135pm, parking \u00a35.")] // not ASCII: quoted-printable
+    public void Each_person_gets_their_own_links_after_the_message_is_written_and_read_back(string body)
+    {
+        var email = AlertEmail.Render(Alert(body: body), AlertEmailPurpose.NewAlert, Settings, Sites);
+        foreach (var token in new[] { "7.abc", "8.xyz" })
+        {
+            var manage = new Uri($"https://alerts.ouh.example/subscriptions/manage?token={token}");
+            var unsubscribe = new Uri($"https://alerts.ouh.example/unsubscribe?token={token}");
+            using var sent = email.For("patient@example.com", manage, unsubscribe, Now);
+            sent.Prepare(EncodingConstraint.SevenBit, 998);
+            using var stream = new MemoryStream();
+            sent.WriteTo(FormatOptions.Default, stream);
+            stream.Position = 0;
+            using var received = MimeMessage.Load(stream);
+
+            Assert.Equal("Visiting restrictions", received.Subject);
+            Assert.Equal("OUH alerts", received.From.Mailboxes.Single().Name);
+            Assert.Equal($"<{unsubscribe.AbsoluteUri}>", received.Headers["List-Unsubscribe"]);
+            Assert.All(Encoding.ASCII.GetString(stream.ToArray()).Split('\n'), line => Assert.True(line.Length <= 998));
+            Assert.True(stream.ToArray().All(b => b < 128), "7bit-safe for any SMTP server");
+            foreach (var part in new[] { received.TextBody, received.HtmlBody })
+            {
+                Assert.Contains(manage.AbsoluteUri, part);
+                Assert.Contains(unsubscribe.AbsoluteUri, part);
+            }
+
+            Assert.Contains(body, received.TextBody);
+        }
     }
 }
