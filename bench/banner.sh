@@ -26,57 +26,16 @@ api=http://127.0.0.1:$dashboard_port
 channels=http://127.0.0.1:$channels_port
 nginx_url=http://127.0.0.1:$nginx_port
 
-fail() { echo "bench/banner.sh: $*" >&2; exit 1; }
-step() { echo "[$(date +%T)] $*" >&2; }
+source bench/topology.sh
 
 step "installing wrk and nginx if missing; starting RabbitMQ and PostgreSQL"
 scripts/servers.sh bench-tools
 PATH=$PATH:/usr/sbin
-eval "$(./scripts/servers.sh start | sed -n "s/^\(ConnectionStrings__[A-Za-z]*\)=\(.*\)$/export \1='\2'/p")"
-[ -n "${ConnectionStrings__Postgres:-}" ] && [ -n "${ConnectionStrings__RabbitMq:-}" ] || fail "scripts/servers.sh start printed no connection strings"
-database=alerts_bench_banner_$$
-export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$database}"
-# A RabbitMQ virtual host of its own: on the shared broker another checkout's Broadcaster would
-# otherwise take this Dashboard's commands from the shared queues.
-vhost=bench-banner-$$
-export ConnectionStrings__RabbitMq="${ConnectionStrings__RabbitMq%/}/$vhost"
-
-work=$(mktemp -d)
+ports_free $dashboard_port $broadcaster_port $channels_port $nginx_port
+# A RabbitMQ virtual host and a database of its own: on the shared broker another checkout's
+# Broadcaster would otherwise take this Dashboard's commands from the shared queues.
+topology_begin banner
 chmod 755 "$work" # nginx's workers (www-data when started by root) read the body file under it
-pids=()
-vhost_added=
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  [ -n "$vhost_added" ] && rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
-  PGPASSWORD=alerts psql -q -h 127.0.0.1 -U alerts -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for URL SECONDS WHAT [PID LOG]: until URL answers 2xx; fails after SECONDS, or at once if PID has exited.
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  until curl -fs -o /dev/null --max-time 2 "$1"; do
-    if [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null; then fail "$3 exited while starting (see its log: $5)"; fi
-    ((SECONDS < deadline)) || fail "$3 not ready at $1 after $2 s${5:+ (see its log: $5)}"
-    sleep 0.2
-  done
-}
-for port in $dashboard_port $broadcaster_port $channels_port $nginx_port; do
-  ! curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" || fail "port $port is already in use (another bench/banner.sh?)"
-done
-
-rabbitmqctl -q add_vhost "$vhost" >/dev/null && vhost_added=1 || fail "could not add RabbitMQ virtual host $vhost"
-rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   step "building (Release)"
@@ -84,22 +43,15 @@ if [ -z "${BENCH_NO_BUILD:-}" ]; then
   dotnet build AlertBroadcaster.slnx -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "Release build failed"; }
 fi
 
-start() { # project port [env…]
-  local project=$1 port=$2; shift 2
-  local log=/tmp/bench-banner-$project-$port.log
-  env "$@" dotnet "$project/bin/Release/net10.0/AlertBroadcaster.$project.dll" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
-  pids+=($!)
-  wait_for "http://127.0.0.1:$port/health/ready" 120 "$project" $! "$log"
-}
 step "starting Broadcaster, one Channels replica and the Dashboard"
-start Broadcaster $broadcaster_port
+start_process Broadcaster $broadcaster_port
 broadcaster_pid=${pids[-1]}
 # The measured process: Production, warnings only, so logging is not what is measured.
 # As Channels/Dockerfile deploys a public replica: socket completions run inline (no thread-pool hop).
-start Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$ \
+start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$ \
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 channels_pid=${pids[-1]}
-start Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
+start_process Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
 dashboard_pid=${pids[-1]}
 
 step "creating 3 live alerts for $site"
@@ -115,7 +67,7 @@ ids=()
 ids+=("$(post '{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting restrictions on all wards","body":"From Monday, **one visitor per patient** between 2pm and 8pm. Children under 16 cannot visit.","link":{"text":"Visiting rules in full","url":"https://www.ouh.nhs.uk/visiting"},"sites":["'$site'"]}')")
 ids+=("$(post '{"kind":"General","severity":"Info","headline":"Main car park: level 2 closed for resurfacing","body":"Please allow extra time to park. Blue badge bays on level 1 are not affected.","sites":["'$site'"]}')")
 ids+=("$(post '{"kind":"General","severity":"Urgent","headline":"Emergency department is very busy","body":"Please only come to the emergency department if it is a life-threatening emergency. Use NHS 111 online for urgent advice.","link":{"text":"NHS 111 online","url":"https://111.nhs.uk/"},"sites":["'$site'"]}')")
-for id in "${ids[@]}"; do [ -n "$id" ] || fail "POST /api/alerts did not return an alert id (see /tmp/bench-banner-Dashboard-$dashboard_port.log)"; done
+for id in "${ids[@]}"; do [ -n "$id" ] || fail "POST /api/alerts did not return an alert id (see /tmp/bench-Dashboard-$dashboard_port.log)"; done
 
 banner_path=/api/banner/current
 banner_url="$channels$banner_path?site=$site"
