@@ -29,27 +29,13 @@ public sealed class PoisonMessageTests : IAsyncLifetime
     [Fact]
     public async Task Unreadable_command_goes_to_the_error_queue_and_the_next_alert_still_flows()
     {
-        var parkedBefore = await ParkedAsync();
+        var parkedBefore = await ErrorQueue.ParkedAsync(_connection, Queue);
 
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
         await _channel.BasicPublishAsync("", Queue, mandatory: true, properties, Encoding.UTF8.GetBytes("{ this is not a message"));
 
-        await Poll.UntilAsync(async () => await ParkedAsync() > parkedBefore, what: $"the poison message in {Queue}_error");
+        await Poll.UntilAsync(async () => await ErrorQueue.ParkedAsync(_connection, Queue) > parkedBefore, what: $"the poison message in {Queue}_error");
         var id = (await _app.CreateApiClient().CreateAlertAsync(new { headline = "After the poison" })).GetProperty("id").GetGuid();
         await _app.CreateClient().WaitUntilInBannerAsync(id);
-    }
-
-    private async Task<uint> ParkedAsync()
-    {
-        try
-        {
-            return (await _channel.QueueDeclarePassiveAsync($"{Queue}_error")).MessageCount;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            // Not declared yet: nothing has been parked. The failed declare closed the channel.
-            _channel = await _connection.CreateChannelAsync();
-            return 0;
-        }
     }
 }

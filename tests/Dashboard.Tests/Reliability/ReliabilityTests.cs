@@ -197,7 +197,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IAsyncLifetime
         const string queue = "email-alerts";
         var connection = await new ConnectionFactory { Uri = new Uri(DashboardApp.RabbitMqConnectionString) }.CreateConnectionAsync();
         await using var _ = connection;
-        var parkedBefore = await ParkedAsync();
+        var parkedBefore = await ErrorQueue.ParkedAsync(connection, queue);
 
         await using (var channel = await connection.CreateChannelAsync())
         {
@@ -205,22 +205,9 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IAsyncLifetime
             await channel.BasicPublishAsync("", queue, mandatory: true, properties, Encoding.UTF8.GetBytes("{ \"message\": { \"alertId\": 42"));
         }
 
-        await Poll.UntilAsync(async () => await ParkedAsync() > parkedBefore, TimeSpan.FromSeconds(30), $"the poison message in {queue}_error");
+        await Poll.UntilAsync(async () => await ErrorQueue.ParkedAsync(connection, queue) > parkedBefore, TimeSpan.FromSeconds(30), $"the poison message in {queue}_error");
         var alert = await StartFanOutAsync(100);
         Assert.Equal(0, await WaitUntilEveryoneHasItAsync(alert, 100, TimeSpan.FromMinutes(1)));
-
-        async Task<uint> ParkedAsync()
-        {
-            await using var channel = await connection.CreateChannelAsync();
-            try
-            {
-                return (await channel.QueueDeclarePassiveAsync($"{queue}_error")).MessageCount;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                return 0; // not declared yet: nothing parked
-            }
-        }
     }
 
     /// <summary>
