@@ -97,6 +97,10 @@ case "${1:-start}" in
     rabbitmqctl -q start_app >/dev/null
     rabbitmqctl -q await_startup >/dev/null
     ;;
+  rabbitmq-queues)
+    # For a failing test's message: every queue of a virtual host with what waits in it.
+    rabbitmqctl -q list_queues -p "${2:-/}" name messages_ready messages_unacknowledged consumers
+    ;;
   postgres-restart)
     # Fault injection for the reliability tests: a fast shutdown (open connections are cut, as
     # in a failover), then the same server back.

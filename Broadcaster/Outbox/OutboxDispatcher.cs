@@ -63,7 +63,7 @@ public sealed class OutboxDispatcher(
         foreach (var row in pending)
         {
             var (message, type) = Outbox.Read(row);
-            await bus.Publish(message, type, cancellationToken);
+            await bus.PublishWithinDeadlineAsync(message, type, cancellationToken);
             metrics.Published(type);
             row.DispatchedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);

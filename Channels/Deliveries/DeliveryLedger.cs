@@ -1,5 +1,6 @@
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -120,7 +121,8 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
         }
 
         var revision = await db.Sends.Where(s => s.AlertId == alertId && s.Channel == channel).MaxAsync(s => (int?)s.Revision, cancellationToken) ?? 0;
-        await publish.Publish(new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow(), counts.Delivered), cancellationToken);
+        var progress = new DeliveryProgress(alertId, revision, channel, counts.Sent, counts.Failed, counts.Pending, time.GetUtcNow(), counts.Delivered);
+        await publish.PublishWithinDeadlineAsync(progress, typeof(DeliveryProgress), cancellationToken);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Approval;
 using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.Dashboard.Identity;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 
 namespace AlertBroadcaster.Dashboard.Alerts;
@@ -133,7 +134,7 @@ public sealed class AlertAuthoring(
     /// <summary>Sends again to the recipients that failed on <paramref name="channel"/>; how many went back to the queue.</summary>
     public async Task<int> RetryFailedAsync(Guid alertId, AlertChannel channel, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var response = await retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(alertId, channel, AuditLog.ActorOf(user)), cancellationToken);
+        var response = await BrokerDeadline.RequestAsync(deadline => retry.GetResponse<FailedDeliveriesRetried>(new RetryFailedDeliveries(alertId, channel, AuditLog.ActorOf(user)), deadline), cancellationToken);
         await audit.RecordAsync(user, AuditActions.DeliveriesRetried, $"{response.Message.Retried} failed {channel.ToString().ToLowerInvariant()} messages sent again", alertId);
         return response.Message.Retried;
     }

@@ -1,5 +1,6 @@
 using AlertBroadcaster.Broadcaster.Lifecycle;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 
 namespace AlertBroadcaster.Dashboard.Alerts;
@@ -7,7 +8,8 @@ namespace AlertBroadcaster.Dashboard.Alerts;
 /// <summary>
 /// The Dashboard's way to the Broadcaster: commands and queries as requests on the bus, so the
 /// same code works embedded (in-memory bus) and distributed (RabbitMQ). A Broadcaster that does
-/// not answer in time surfaces as <see cref="RequestTimeoutException"/>.
+/// not answer in time (or a broker that does not take the request) surfaces as
+/// <see cref="RequestTimeoutException"/>.
 /// </summary>
 public sealed class AlertsClient(
     IRequestClient<PublishAlert> publish,
@@ -16,25 +18,25 @@ public sealed class AlertsClient(
     IRequestClient<GetAlert> get,
     IRequestClient<ListAlerts> list)
 {
-    public static readonly RequestTimeout Timeout = RequestTimeout.After(s: 15);
+    public static readonly RequestTimeout Timeout = BrokerDeadline.Request;
 
     public async Task<AlertOutcome> PublishAsync(PublishAlert command, CancellationToken cancellationToken) =>
-        Outcome(await publish.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, cancellationToken));
+        Outcome(await BrokerDeadline.RequestAsync(deadline => publish.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, deadline), cancellationToken));
 
     public async Task<AlertOutcome> UpdateAsync(UpdateAlert command, CancellationToken cancellationToken) =>
-        Outcome(await update.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, cancellationToken));
+        Outcome(await BrokerDeadline.RequestAsync(deadline => update.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, deadline), cancellationToken));
 
     public async Task<AlertOutcome> WithdrawAsync(WithdrawAlert command, CancellationToken cancellationToken) =>
-        Outcome(await withdraw.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, cancellationToken));
+        Outcome(await BrokerDeadline.RequestAsync(deadline => withdraw.GetResponse<AlertAccepted, AlertRejected, AlertNotFound>(command, deadline), cancellationToken));
 
     public async Task<AlertDetails?> GetAsync(Guid alertId, CancellationToken cancellationToken)
     {
-        var response = await get.GetResponse<AlertAccepted, AlertNotFound>(new GetAlert(alertId), cancellationToken);
+        var response = await BrokerDeadline.RequestAsync(deadline => get.GetResponse<AlertAccepted, AlertNotFound>(new GetAlert(alertId), deadline), cancellationToken);
         return response.Is(out Response<AlertAccepted>? accepted) ? accepted.Message.Alert : null;
     }
 
     public async Task<IReadOnlyList<AlertDetails>> ListAsync(int take, CancellationToken cancellationToken) =>
-        (await list.GetResponse<AlertList>(new ListAlerts(take), cancellationToken)).Message.Alerts;
+        (await BrokerDeadline.RequestAsync(deadline => list.GetResponse<AlertList>(new ListAlerts(take), deadline), cancellationToken)).Message.Alerts;
 
     private static AlertOutcome Outcome(Response<AlertAccepted, AlertRejected, AlertNotFound> response)
     {

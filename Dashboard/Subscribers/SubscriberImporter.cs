@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Audit;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 
 namespace AlertBroadcaster.Dashboard.Subscribers;
@@ -13,6 +14,9 @@ public sealed class SubscriberImporter(IRequestClient<ImportSubscribers> import,
 {
     /// <summary>Lines per request to Channels: small messages, quick answers.</summary>
     private const int ChunkSize = 2000;
+
+    /// <summary>A chunk is written in one transaction: longer than a query, well short of a browser giving up.</summary>
+    private static readonly RequestTimeout ChunkTimeout = RequestTimeout.After(s: 60);
 
     public async Task<ImportOutcome> ImportAsync(Stream csv, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -27,7 +31,7 @@ public sealed class SubscriberImporter(IRequestClient<ImportSubscribers> import,
         {
             foreach (var chunk in rows.Chunk(ChunkSize))
             {
-                var result = (await import.GetResponse<SubscribersImported>(new ImportSubscribers(chunk, AuditLog.ActorOf(user)), cancellationToken, RequestTimeout.After(s: 60))).Message;
+                var result = (await BrokerDeadline.RequestAsync(deadline => import.GetResponse<SubscribersImported>(new ImportSubscribers(chunk, AuditLog.ActorOf(user)), deadline, ChunkTimeout), cancellationToken, ChunkTimeout)).Message;
                 imported += result.Imported;
                 updated += result.Updated;
                 rejected.AddRange(result.Rejected);

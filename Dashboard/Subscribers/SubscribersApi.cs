@@ -1,6 +1,7 @@
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.Dashboard.Audit;
 using AlertBroadcaster.Dashboard.Identity;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -50,7 +51,7 @@ public static class SubscribersApi
     {
         try
         {
-            var response = (await stats.GetResponse<SubscriberStats>(new GetSubscriberStats(), cancellationToken)).Message;
+            var response = (await BrokerDeadline.RequestAsync(deadline => stats.GetResponse<SubscriberStats>(new GetSubscriberStats(), deadline), cancellationToken)).Message;
             // { "email": { "pending": 1, "active": 2, "unsubscribed": 0, "activeBySite": { "horton": 2 } } }
             return TypedResults.Ok(response.Channels.ToDictionary(
                 c => c.Channel.ToString().ToLowerInvariant(),

@@ -15,7 +15,14 @@ public static class Servers
     /// <summary>A fast shutdown (open connections cut, as in a failover) and the same server back.</summary>
     public static Task RestartPostgresAsync() => RunAsync("postgres-restart");
 
-    private static async Task RunAsync(string command)
+    /// <summary>Every queue of the tests' virtual host with its ready, unacknowledged and consumer counts, for a failure's message.</summary>
+    public static async Task<string> RabbitMqQueuesAsync()
+    {
+        var virtualHost = Uri.UnescapeDataString(new Uri(DashboardApp.RabbitMqConnectionString).AbsolutePath.TrimStart('/'));
+        return await RunAsync($"rabbitmq-queues {(virtualHost.Length == 0 ? "/" : virtualHost)}", captureOutput: true);
+    }
+
+    private static async Task<string> RunAsync(string command, bool captureOutput = false)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "scripts", "servers.sh")))
@@ -23,8 +30,14 @@ public static class Servers
             root = root.Parent!;
         }
 
-        using var process = Process.Start(new ProcessStartInfo("bash", $"scripts/servers.sh {command}") { WorkingDirectory = root.FullName })!;
+        using var process = Process.Start(new ProcessStartInfo("bash", $"scripts/servers.sh {command}")
+        {
+            WorkingDirectory = root.FullName,
+            RedirectStandardOutput = captureOutput,
+        })!;
+        var output = captureOutput ? await process.StandardOutput.ReadToEndAsync() : "";
         await process.WaitForExitAsync();
         Assert.Equal(0, process.ExitCode);
+        return output;
     }
 }

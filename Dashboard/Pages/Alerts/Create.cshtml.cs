@@ -164,7 +164,7 @@ public sealed class CreateModel(
         RecipientCounts reach;
         try
         {
-            reach = (await count.GetResponse<RecipientCounts>(new CountRecipients(sites, kind), cancellationToken)).Message;
+            reach = (await BrokerDeadline.RequestAsync(deadline => count.GetResponse<RecipientCounts>(new CountRecipients(sites, kind), deadline), cancellationToken)).Message;
         }
         catch (RequestTimeoutException)
         {
@@ -273,8 +273,10 @@ public sealed class CreateModel(
         try
         {
             var requester = User.Identity?.Name;
-            TestResult = (await test.GetResponse<TestAlertSent>(
-                new SendTestAlert(Guid.NewGuid(), content, requester ?? "unknown", requester), cancellationToken, RequestTimeout.After(s: 60))).Message;
+            // Sending to the tester's own address and number takes longer than a query.
+            var within = RequestTimeout.After(s: 60);
+            TestResult = (await BrokerDeadline.RequestAsync(deadline => test.GetResponse<TestAlertSent>(
+                new SendTestAlert(Guid.NewGuid(), content, requester ?? "unknown", requester), deadline, within), cancellationToken, within)).Message;
             await audit.RecordAsync(User, AuditActions.TestSent, $"{content.Headline}: {TestResult.Emailed} emailed, {TestResult.Texted} texted");
         }
         catch (RequestTimeoutException)

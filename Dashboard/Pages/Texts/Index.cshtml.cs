@@ -1,4 +1,5 @@
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -15,7 +16,7 @@ public sealed class IndexModel(IRequestClient<GetLoggedTexts> texts) : PageModel
     {
         try
         {
-            Texts = (await texts.GetResponse<LoggedTexts>(new GetLoggedTexts(), cancellationToken)).Message.Texts;
+            Texts = (await BrokerDeadline.RequestAsync(deadline => texts.GetResponse<LoggedTexts>(new GetLoggedTexts(), deadline), cancellationToken)).Message.Texts;
         }
         catch (RequestTimeoutException)
         {

@@ -84,10 +84,18 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{atStop} created before the stop, {duringOutage} while the broker was down");
         Assert.Equal(count, ids.Distinct().Count());
         Assert.True(atStop < count && duringOutage > 0, "the burst was over before the broker stopped: the test proved nothing");
-        foreach (var replica in _topology.Replicas)
+        try
         {
-            await Poll.UntilAsync(async () => (await replica.CreateClient().BannerIdsAsync()).Intersect(ids).Count(),
-                shown => shown == count, TimeSpan.FromMinutes(3), $"all {count} alerts in {replica.Address}'s banner");
+            foreach (var replica in _topology.Replicas)
+            {
+                await Poll.UntilAsync(async () => (await replica.CreateClient().BannerIdsAsync()).Intersect(ids).Count(),
+                    shown => shown == count, TimeSpan.FromMinutes(3), $"all {count} alerts in {replica.Address}'s banner");
+            }
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(
+                $"{timeout.Message}. The broker's queues (ready, unacknowledged, consumers):\n{await Servers.RabbitMqQueuesAsync()}\nThe processes said:\n{_topology.RecentOutput}", timeout);
         }
     }
 

@@ -49,10 +49,10 @@ public sealed class IndexModel(
     {
         try
         {
-            Stats = (await stats.GetResponse<SubscriberStats>(new GetSubscriberStats(), cancellationToken)).Message;
+            Stats = (await BrokerDeadline.RequestAsync(deadline => stats.GetResponse<SubscriberStats>(new GetSubscriberStats(), deadline), cancellationToken)).Message;
             if (Q is { Length: > 0 } query)
             {
-                Found = (await find.GetResponse<SubscribersFound>(new FindSubscribers(query), cancellationToken)).Message.Subscribers;
+                Found = (await BrokerDeadline.RequestAsync(deadline => find.GetResponse<SubscribersFound>(new FindSubscribers(query), deadline), cancellationToken)).Message.Subscribers;
             }
         }
         catch (RequestTimeoutException)
@@ -72,7 +72,7 @@ public sealed class IndexModel(
         {
             try
             {
-                var erased = (await erase.GetResponse<SubscriberErased>(new EraseSubscriber(id, AuditLog.ActorOf(User)), cancellationToken)).Message;
+                var erased = (await BrokerDeadline.RequestAsync(deadline => erase.GetResponse<SubscriberErased>(new EraseSubscriber(id, AuditLog.ActorOf(User)), deadline), cancellationToken)).Message;
                 if (erased.Found)
                 {
                     // The audit log keeps who, when and why, never the address that was erased.
