@@ -23,7 +23,7 @@ namespace AlertBroadcaster.Channels.Sms;
 /// so the shared row sees one request per replica per slot.
 /// </para>
 /// </summary>
-public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOptions> options, TimeProvider time) : IDisposable
+public sealed partial class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOptions> options, TimeProvider time, ILogger<SmsRateLimiter> logger) : IDisposable
 {
     public const double Margin = 0.035;
     public static readonly TimeSpan EarlyAllowance = TimeSpan.FromMilliseconds(5);
@@ -48,6 +48,8 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
                 // absorbs the rounding up.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait / 1000.0)), time, cancellationToken);
             }
+
+            LogReleased(time.GetElapsedTime(_origin).Ticks / TimeSpan.TicksPerMicrosecond);
         }
         finally
         {
@@ -56,6 +58,13 @@ public sealed class SmsRateLimiter(IServiceScopeFactory scopes, IOptions<SmsOpti
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Each turn as this process gave it, for comparing the sender's spacing with the provider's
+    /// arrivals (bench/sms-rate.sh turns it on): where the two differ, the time went in between.
+    /// </summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SMS turn given at {Microseconds} µs")]
+    private partial void LogReleased(long microseconds);
 
     /// <summary>Takes the next slot and returns 0 when it is open, else the microseconds until it opens.</summary>
     private async Task<long> TryTakeAsync(long spacing, long allowance, CancellationToken cancellationToken)

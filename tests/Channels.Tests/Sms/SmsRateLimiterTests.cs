@@ -2,6 +2,7 @@ using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -50,6 +51,7 @@ public sealed class SmsRateLimiterTests
         var services = new ServiceCollection()
             .AddDbContext<ChannelsDbContext>(o => o.UseSqlite("Data Source=:memory:"))
             .BuildServiceProvider();
-        return new SmsRateLimiter(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new SmsOptions { MessagesPerSecond = perSecond }), _time);
+        return new SmsRateLimiter(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new SmsOptions { MessagesPerSecond = perSecond }), _time,
+            NullLogger<SmsRateLimiter>.Instance);
     }
 }
