@@ -62,13 +62,16 @@ public static class BannerQuery
             errors["site"] = [$"Unknown site '{site}'. Known sites: {string.Join(", ", sites.All.Select(s => s.Slug))}."];
         }
 
-        if (path is not null && (path.Length == 0 || path[0] != '/' || path.Length > 2000))
+        if (path is not null && !IsPagePath(path))
         {
             errors["path"] = ["Path must be the page's path, starting with / (for example /visiting)."];
         }
 
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
+
+    /// <summary>Whether <paramref name="path"/> can be a page's path: starts with / and is of a sensible length.</summary>
+    public static bool IsPagePath(ReadOnlySpan<char> path) => path.Length is > 0 and <= 2000 && path[0] == '/';
 
     /// <summary>Whether an <c>If-None-Match</c> header names <paramref name="etag"/> (weak comparison, lists and <c>*</c> allowed).</summary>
     public static bool Matches(StringValues ifNoneMatch, string etag)

@@ -61,8 +61,7 @@ public sealed class CurrentBannerEndpoint
             return next(http);
         }
 
-        var (site, path) = Query(http);
-        if (BannerQuery.Validate(site, path, _sites) is not null)
+        if (!TryReadPlainQuery(request.QueryString.Value, out var site, out var path))
         {
             return next(http);
         }
@@ -73,6 +72,54 @@ public sealed class CurrentBannerEndpoint
         }
 
         return Serve(http, site, path);
+    }
+
+    /// <summary>
+    /// Reads <c>site</c> and <c>path</c> straight from the query string, without the query
+    /// collection's dictionary and strings, when the query is the plain kind websites send: nothing
+    /// escaped, each at most once, the site a known slug (its string is the catalog's own), the path
+    /// acceptable. False for anything else, which the routed endpoint then reads and answers.
+    /// </summary>
+    private bool TryReadPlainQuery(string? query, out string? site, out string? path)
+    {
+        site = path = null;
+        if (string.IsNullOrEmpty(query))
+        {
+            return true;
+        }
+
+        var pairs = query.AsSpan(1);
+        foreach (var range in pairs.Split('&'))
+        {
+            var pair = pairs[range];
+            if (pair.ContainsAny('%', '+'))
+            {
+                return false;
+            }
+
+            var equals = pair.IndexOf('=');
+            var name = equals < 0 ? pair : pair[..equals];
+            var value = equals < 0 ? [] : pair[(equals + 1)..];
+            // Query names are matched ignoring case, as the query collection does.
+            if (name.Equals("site", StringComparison.OrdinalIgnoreCase))
+            {
+                if (site is not null || !_sites.TryGetSlug(value, out site))
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("path", StringComparison.OrdinalIgnoreCase))
+            {
+                if (path is not null || !BannerQuery.IsPagePath(value))
+                {
+                    return false;
+                }
+
+                path = value.ToString();
+            }
+        }
+
+        return true;
     }
 
     private static (string? Site, string? Path) Query(HttpContext http)
@@ -97,7 +144,9 @@ public sealed class CurrentBannerEndpoint
 
         headers.ContentType = JsonContentType;
         response.ContentLength = banner.Body.Length;
-        return response.Body.WriteAsync(banner.Body).AsTask();
+        // Straight into the response's pipe: no stream over it, and no task when the write completes at once (it nearly always does).
+        var write = response.BodyWriter.WriteAsync(banner.Body);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
 }
 

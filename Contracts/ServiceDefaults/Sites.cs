@@ -23,16 +23,25 @@ public sealed class SiteCatalog
     ];
 
     private readonly Dictionary<string, Site> _bySlug;
+    private readonly Dictionary<string, Site>.AlternateLookup<ReadOnlySpan<char>> _bySlugSpan;
 
     public SiteCatalog(IEnumerable<Site> sites)
     {
         All = sites.ToList();
         _bySlug = All.ToDictionary(s => s.Slug, StringComparer.Ordinal);
+        _bySlugSpan = _bySlug.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public IReadOnlyList<Site> All { get; }
 
     public bool Contains(string? slug) => slug is not null && _bySlug.ContainsKey(slug);
+
+    /// <summary>The catalog's own slug string for <paramref name="candidate"/>, without making a string of it.</summary>
+    public bool TryGetSlug(ReadOnlySpan<char> candidate, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? slug)
+    {
+        slug = _bySlugSpan.TryGetValue(candidate, out var site) ? site.Slug : null;
+        return slug is not null;
+    }
 
     public string NameOf(string slug) => _bySlug.TryGetValue(slug, out var site) ? site.Name : slug;
 

@@ -192,6 +192,48 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
         Assert.Contains("site", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
+    /// <summary>
+    /// The plain queries websites send are read at the front of the pipeline, anything else by the
+    /// routed endpoint: both readings must give the same answer.
+    /// </summary>
+    [Theory]
+    [InlineData("?SITE=horton&Path=/visiting")]
+    [InlineData("?site=hort%6Fn&path=%2Fvisiting")]
+    [InlineData("?path=/visiting&site=horton&_=1764230400")]
+    [InlineData("?site=horton&path=/visiting&")]
+    public async Task A_banner_query_written_differently_gets_the_same_answer(string query)
+    {
+        const string canonical = "?site=horton&path=/visiting";
+        var alert = await _api.CreateAlertAsync(new
+        {
+            kind = "VisitingRestrictions",
+            headline = "Visiting hours change on the wards",
+            channels = new[] { "banner" },
+            sites = new[] { "horton" },
+            paths = new[] { "/visiting" },
+        });
+        await _public.WaitUntilInBannerAsync(alert.GetProperty("id").GetGuid(), canonical);
+
+        var expected = await _public.GetAsync("/api/banner/current" + canonical);
+        var actual = await _public.GetAsync("/api/banner/current" + query);
+        Assert.Equal(HttpStatusCode.OK, actual.StatusCode);
+        Assert.Equal(expected.Headers.ETag, actual.Headers.ETag);
+        Assert.Equal(await expected.Content.ReadAsStringAsync(), await actual.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("?site=horton&site=churchill", "site")]
+    [InlineData("?site=", "site")]
+    [InlineData("?site=Horton", "site")]
+    [InlineData("?site=horton&path=visiting", "path")]
+    [InlineData("?path=", "path")]
+    public async Task A_banner_query_the_endpoint_cannot_answer_is_a_clear_400(string query, string field)
+    {
+        var response = await _public.GetAsync("/api/banner/current" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+    }
+
     public static TheoryData<string, string> BadAlerts => new()
     {
         { "{\"headline\": ", "headline" },
