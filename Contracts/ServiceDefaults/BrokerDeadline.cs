@@ -17,6 +17,9 @@ public static class BrokerDeadline
     /// <summary>Time enough for a loaded broker to confirm a message; short enough that an operator sees the failure and a retry.</summary>
     public static readonly TimeSpan Publish = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long past its deadline a cancelled call may take to end before the caller stops waiting for it regardless.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Publishes <paramref name="message"/>, failing with <see cref="TimeoutException"/> if the
     /// broker has not taken it within <paramref name="within"/> (default <see cref="Publish"/>).
@@ -29,9 +32,9 @@ public static class BrokerDeadline
         deadline.CancelAfter(limit);
         try
         {
-            await endpoint.Publish(message, messageType, deadline.Token);
+            await endpoint.Publish(message, messageType, deadline.Token).WaitAsync(limit + Grace, cancellationToken);
         }
-        catch (OperationCanceledException canceled) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception canceled) when (canceled is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The broker did not take {messageType.Name} within {limit.TotalSeconds:0.#} s", canceled);
         }
@@ -52,9 +55,11 @@ public static class BrokerDeadline
         deadline.CancelAfter(within);
         try
         {
-            return await request(deadline.Token);
+            // Also bounded if a cancelled request does not end promptly.
+            return await request(deadline.Token).WaitAsync(within + Grace, cancellationToken);
         }
-        catch (Exception canceled) when (canceled is OperationCanceledException or RequestCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception canceled) when (canceled is OperationCanceledException or RequestCanceledException or TimeoutException
+                                         && !cancellationToken.IsCancellationRequested)
         {
             // MassTransit names the request in its message; this one may not have been sent at all.
             throw new RequestTimeoutException($"(none: the {within.TotalSeconds:0.#} s deadline passed)", canceled);

@@ -68,7 +68,16 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var created = 0;
         var burst = Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
-            ids.Add(await CreateAlertAsync(new { headline = $"Burst alert {i}" }));
+            try
+            {
+                ids.Add(await CreateAlertAsync(new { headline = $"Burst alert {i}" }));
+            }
+            catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+            {
+                // A create that got no answer: what the processes were doing says where it waited.
+                throw new InvalidOperationException($"Creating burst alert {i} failed: {ex.Message}\nThe processes said:\n{_topology.RecentOutput}", ex);
+            }
+
             Interlocked.Increment(ref created);
         });
 
