@@ -49,7 +49,10 @@ public sealed partial class SmsRateLimiter(IServiceScopeFactory scopes, IOptions
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait / 1000.0)), time, cancellationToken);
             }
 
-            LogReleased(time.GetElapsedTime(_origin).Ticks / TimeSpan.TicksPerMicrosecond);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogReleased(time.GetElapsedTime(_origin).Ticks / TimeSpan.TicksPerMicrosecond);
+            }
         }
         finally
         {

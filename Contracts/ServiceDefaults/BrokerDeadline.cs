@@ -28,15 +28,10 @@ public static class BrokerDeadline
         TimeSpan? within = null)
     {
         var limit = within ?? Publish;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        try
+        var (inTime, _) = await WithinAsync(async deadline => { await endpoint.Publish(message, messageType, deadline); return true; }, limit, cancellationToken);
+        if (!inTime)
         {
-            await endpoint.Publish(message, messageType, deadline.Token).WaitAsync(limit + Grace, cancellationToken);
-        }
-        catch (Exception canceled) when (canceled is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The broker did not take {messageType.Name} within {limit.TotalSeconds:0.#} s", canceled);
+            throw new TimeoutException($"The broker did not take {messageType.Name} within {limit.TotalSeconds:0.#} s");
         }
     }
 
@@ -51,18 +46,28 @@ public static class BrokerDeadline
     public static async Task<T> RequestAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken, RequestTimeout timeout = default)
     {
         var within = timeout.HasValue ? timeout.Value : Request.Value;
+        var (inTime, response) = await WithinAsync(request, within, cancellationToken);
+        // MassTransit names the request in its message; this one may not have been sent at all.
+        return inTime ? response! : throw new RequestTimeoutException($"(none: the {within.TotalSeconds:0.#} s deadline passed)");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a token cancelled at <paramref name="within"/>, and stops
+    /// waiting for it <see cref="Grace"/> later even if it does not end; not in time when the
+    /// deadline, not the caller, ended it.
+    /// </summary>
+    private static async Task<(bool InTime, T? Value)> WithinAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan within, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(within);
         try
         {
-            // Also bounded if a cancelled request does not end promptly.
-            return await request(deadline.Token).WaitAsync(within + Grace, cancellationToken);
+            return (true, await call(deadline.Token).WaitAsync(within + Grace, cancellationToken));
         }
-        catch (Exception canceled) when (canceled is OperationCanceledException or RequestCanceledException or TimeoutException
-                                         && !cancellationToken.IsCancellationRequested)
+        catch (Exception ended) when (ended is OperationCanceledException or RequestCanceledException or TimeoutException
+                                      && !cancellationToken.IsCancellationRequested)
         {
-            // MassTransit names the request in its message; this one may not have been sent at all.
-            throw new RequestTimeoutException($"(none: the {within.TotalSeconds:0.#} s deadline passed)", canceled);
+            return (false, default);
         }
     }
 }
