@@ -7,53 +7,57 @@ using Microsoft.EntityFrameworkCore;
 namespace AlertBroadcaster.Channels.Deliveries;
 
 /// <summary>
-/// Turns a send into batch jobs: reads the matching Active subscribers page by page (id order),
-/// writes a Pending ledger row for each, and enqueues one batch job of the send's channel per page.
-/// Its cursor is saved after each page, so a retried fan-out resumes where it stopped.
+/// Turns a send into batch jobs: reads the matching Active subscribers a page at a time (id order;
+/// a page is <see cref="BatchesPerPage"/> batches), writes a Pending ledger row for each, and
+/// enqueues one batch job of the send's channel per batch-sized run of those rows. Its cursor is
+/// saved after each batch, so a retried fan-out resumes where it stopped.
 /// </summary>
 public sealed class FanOutJob(ChannelsDbContext db, DeliveryLedger ledger, AlertSends sends, ILogger<FanOutJob> logger)
 {
+    /// <summary>
+    /// Batches written per page, in one statement (<see cref="DeliveryLedger.AddPendingAsync"/>).
+    /// The batches already sending share the database and the CPU with the fan-out: writing 100,000
+    /// rows as tracked entities, a page per batch, took 13 s and halved the sending rate meanwhile.
+    /// </summary>
+    public const int BatchesPerPage = 10;
+
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800])]
     public async Task RunAsync(long sendId, CancellationToken cancellationToken)
     {
         var batches = 0;
         while (true)
         {
-            var send = await db.Sends.SingleAsync(s => s.Id == sendId, cancellationToken);
+            var send = await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken);
             var batchSize = sends.BatchSize(send.Channel);
             if (send.FanOutComplete || await ledger.IsStoppedAsync(sendId, cancellationToken))
             {
                 break;
             }
 
-            var page = await Recipients(send).Where(s => s.Id > send.FanOutCursor).OrderBy(s => s.Id).Take(batchSize).Select(s => s.Id).ToListAsync(cancellationToken);
+            var page = await Recipients(send).Where(s => s.Id > send.FanOutCursor).OrderBy(s => s.Id).Take(batchSize * BatchesPerPage).Select(s => s.Id).ToListAsync(cancellationToken);
             if (page.Count == 0)
             {
-                send.FanOutComplete = true;
-                await db.SaveChangesAsync(cancellationToken);
+                await db.Sends.Where(s => s.Id == sendId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FanOutComplete, true), cancellationToken);
                 break;
             }
 
-            // Rows first (a retry finds them and adds none), then the batch, then the cursor.
-            var already = await db.Deliveries.Where(d => d.SendId == sendId && page.Contains(d.SubscriberId)).Select(d => d.SubscriberId).ToListAsync(cancellationToken);
-            db.Deliveries.AddRange(page.Except(already).Select(subscriberId => new Delivery
+            // Rows first (a retry finds them and adds none), then each batch and the cursor after it,
+            // so a fan-out stopped part-way through a page enqueues again at most the batch it was on.
+            // The page is every recipient with an id in [first, last], so a range finds its rows.
+            var (first, last) = (page[0], page[^1]);
+            await ledger.AddPendingAsync(sendId, page, cancellationToken);
+            var rows = await db.Deliveries.Where(d => d.SendId == sendId && d.SubscriberId >= first && d.SubscriberId <= last)
+                .OrderBy(d => d.Id).Select(d => new { d.Id, d.SubscriberId }).ToListAsync(cancellationToken);
+            // Batches are runs of ledger ids, so no two batches share a row.
+            var runs = rows.Chunk(batchSize).ToArray();
+            for (var i = 0; i < runs.Length; i++)
             {
-                SendId = sendId,
-                AlertId = send.AlertId,
-                Revision = send.Revision,
-                Channel = send.Channel,
-                SubscriberId = subscriberId,
-                Status = DeliveryStatus.Pending,
-            }));
-            await db.SaveChangesAsync(cancellationToken);
-            var range = await db.Deliveries.Where(d => d.SendId == sendId && page.Contains(d.SubscriberId))
-                .GroupBy(d => d.SendId).Select(g => new { From = g.Min(d => d.Id), To = g.Max(d => d.Id) }).SingleAsync(cancellationToken);
-            sends.EnqueueBatch(send.Channel, sendId, range.From, range.To);
-            batches++;
-
-            send.FanOutCursor = page[^1];
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+                sends.EnqueueBatch(send.Channel, sendId, runs[i][0].Id, runs[i][^1].Id);
+                batches++;
+                // Everyone below the lowest subscriber of the batches still to come is enqueued now.
+                var cursor = i == runs.Length - 1 ? last : runs[(i + 1)..].Min(run => run.Min(r => r.SubscriberId)) - 1;
+                await db.Sends.Where(s => s.Id == sendId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FanOutCursor, cursor), cancellationToken);
+            }
         }
 
         logger.LogInformation("Fan-out of send {SendId} enqueued {Batches} batches", sendId, batches);
