@@ -1,0 +1,53 @@
+using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace AlertBroadcaster.Channels.Tests.Deliveries;
+
+public sealed class DeliveryLedgerTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"ledger-{Guid.NewGuid():N}.db");
+    private ChannelsDbContext _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = new ChannelsDbContext(new DbContextOptionsBuilder<ChannelsDbContext>().UseSqlite($"Data Source={_file};Pooling=false").Options);
+        await _db.Database.EnsureCreatedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public async Task Pending_rows_carry_the_send_s_alert_and_a_repeated_page_adds_only_the_missing_ones()
+    {
+        var alert = new AlertSnapshot(Guid.NewGuid(), 3, new AlertContent { Headline = "Visiting restrictions", Channels = [AlertChannel.Email], EffectiveFrom = DateTimeOffset.UtcNow });
+        var send = new AlertSend { AlertId = alert.Id, Revision = 3, Channel = AlertChannel.Email, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
+        var other = new AlertSend { AlertId = Guid.NewGuid(), Revision = 1, Channel = AlertChannel.Sms, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
+        _db.Sends.AddRange(send, other);
+        await _db.SaveChangesAsync();
+        var ledger = new DeliveryLedger(_db, null!, null!, TimeProvider.System);
+
+        await ledger.AddPendingAsync(send.Id, [1, 2, 3], CancellationToken.None);
+        // A fan-out retried after stopping part-way writes the same page again, with more in it.
+        await ledger.AddPendingAsync(send.Id, [1, 2, 3, 4, 5], CancellationToken.None);
+        await ledger.AddPendingAsync(other.Id, [2], CancellationToken.None);
+
+        var rows = await _db.Deliveries.AsNoTracking().Where(d => d.SendId == send.Id).OrderBy(d => d.SubscriberId).ToListAsync();
+        Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.SubscriberId));
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(alert.Id, r.AlertId);
+            Assert.Equal(3, r.Revision);
+            Assert.Equal(AlertChannel.Email, r.Channel);
+            Assert.Equal(DeliveryStatus.Pending, r.Status);
+        });
+        // Read back through the model as the batches and the progress counts read them.
+        Assert.Equal(new DeliveryCounts(0, 0, 0, 5), await ledger.CountAsync(alert.Id, AlertChannel.Email, CancellationToken.None));
+        Assert.Equal(1, await _db.Deliveries.CountAsync(d => d.SendId == other.Id && d.Channel == AlertChannel.Sms && d.SubscriberId == 2));
+    }
+}
