@@ -1,7 +1,7 @@
+using System.Text.Json;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
-using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
