@@ -79,7 +79,7 @@ body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting r
 t2=$(now)
 id=$(post_alert "$body")
 [ -n "$id" ] || fail "POST /api/alerts did not return an alert id"
-wait_until_sent "$id" email "$count" 0.05
+wait_until_sent "$id" email "$count"
 sent=$count # the wait ends only when the ledger reports every recipient sent
 t3=$(now)
 sleep 0.5

@@ -45,7 +45,7 @@ body='{"kind":"VisitingRestrictions","severity":"Warning","headline":"Visiting s
 t0=$(now)
 id=$(post_alert "$body")
 [ -n "$id" ] || fail "POST /api/alerts did not return an alert id"
-wait_until_sent "$id" sms "$count" 0.2
+wait_until_sent "$id" sms "$count"
 t1=$(now)
 stats=$(curl -fs "$fake/stats")
 curl -fs "$fake/arrivals" -o "$work/arrivals.json"
