@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace AlertBroadcaster.Channels.Deliveries;
 
 /// <summary>Sends and their per-recipient rows: starting, cancelling, counting, retrying.</summary>
-public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publish, DeliveryMetrics metrics, TimeProvider time)
+public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publish, DeliveryMetrics metrics, DeliveryProgressThrottle throttle, TimeProvider time)
 {
     /// <summary>Starts a send, or returns null when this one was already started (a redelivered event).</summary>
     public async Task<AlertSend?> StartAsync(AlertSnapshot alert, int revision, AlertChannel channel, SendPurpose purpose, CancellationToken cancellationToken)
@@ -139,6 +139,24 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
             .ToListAsync(cancellationToken);
         int Of(DeliveryStatus status) => byStatus.FirstOrDefault(s => s.Status == status)?.Count ?? 0;
         return new DeliveryCounts(Of(DeliveryStatus.Sent) + Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Delivered), Of(DeliveryStatus.Failed), Of(DeliveryStatus.Pending));
+    }
+
+    /// <summary>
+    /// A batch has stopped (done, failed or cancelled). While anything of the alert on the channel is
+    /// still pending, progress is reported within a second, coalesced with other batches' (a cheap
+    /// indexed look instead of a count of every row after each batch: a tenth of the sending
+    /// process's CPU in a 100,000-recipient send). When nothing is, this may be the send's end, so
+    /// the report is made at once.
+    /// </summary>
+    public async Task ReportBatchEndAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    {
+        if (await db.Deliveries.AnyAsync(d => d.AlertId == alertId && d.Channel == channel && d.Status == DeliveryStatus.Pending, cancellationToken))
+        {
+            throttle.Request(alertId, channel);
+            return;
+        }
+
+        await PublishProgressAsync(alertId, channel, cancellationToken);
     }
 
     /// <summary>

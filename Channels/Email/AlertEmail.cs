@@ -126,10 +126,12 @@ public sealed class AlertEmail
     }
 
     /// <summary>The message for one person: only the links differ.</summary>
-    public MimeMessage For(string recipientAddress, Uri manageUrl, Uri unsubscribeUrl, DateTimeOffset date)
+    public MimeMessage For(string recipientAddress, Uri manageUrl, Uri unsubscribeUrl, DateTimeOffset date) =>
+        For(recipientAddress, manageUrl.AbsoluteUri, unsubscribeUrl.AbsoluteUri, date);
+
+    /// <summary>The message for one person, with their links as absolute URLs already escaped.</summary>
+    public MimeMessage For(string recipientAddress, string manage, string unsubscribe, DateTimeOffset date)
     {
-        var manage = manageUrl.AbsoluteUri;
-        var unsubscribe = unsubscribeUrl.AbsoluteUri;
         // MimeMessage's headers constructor: the parameterless one clones the parser options and
         // makes a Date and a Message-ID only to have them replaced, and From and Subject would be
         // formatted again for every message.

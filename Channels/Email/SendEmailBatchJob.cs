@@ -60,6 +60,9 @@ public sealed class SendEmailBatchJob(
 
         var email = emails.For(send);
         var key = await tokens.KeyAsync(cancellationToken);
+        // The links' fixed parts once a batch: a token is URL-safe as it is (digits, '.', base64url).
+        var manageLink = options.Value.Link("subscriptions/manage?token=").AbsoluteUri;
+        var unsubscribeLink = options.Value.Link("unsubscribe?token=").AbsoluteUri;
         var sent = new List<long>();
         var sentCount = 0;
         await using var recorderScope = scopes.CreateAsyncScope();
@@ -78,10 +81,7 @@ public sealed class SendEmailBatchJob(
 
                 var token = SubscriberTokens.ManageToken(recipient.SubscriberId, key);
                 // Disposed at once: MimeKit's parts have finalizers, and 100,000 of them left to the GC cost more than building them.
-                using var message = email.For(recipient.Address,
-                    options.Value.Link($"subscriptions/manage?token={token}"),
-                    options.Value.Link($"unsubscribe?token={token}"),
-                    time.GetUtcNow());
+                using var message = email.For(recipient.Address, manageLink + token, unsubscribeLink + token, time.GetUtcNow());
                 try
                 {
                     await session.SendAsync(message, cancellationToken);
@@ -117,7 +117,7 @@ public sealed class SendEmailBatchJob(
                 await RecordSentAsync(recorder, sent);
             }
 
-            await ledger.PublishProgressAsync(send.AlertId, AlertChannel.Email, CancellationToken.None);
+            await ledger.ReportBatchEndAsync(send.AlertId, AlertChannel.Email, CancellationToken.None);
         }
 
         logger.LogInformation("Batch {From}-{To} of send {SendId}: {Sent} sent", fromDeliveryId, toDeliveryId, sendId, sentCount);

@@ -115,7 +115,7 @@ public sealed class SendSmsBatchJob(
             // What this run did not send is free for the next run at once (a crash frees it when the lease ends).
             await db.Deliveries.Where(d => d.ClaimedBy == run && d.Status == DeliveryStatus.Pending)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedBy, (Guid?)null).SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
-            await ledger.PublishProgressAsync(send.AlertId, AlertChannel.Sms, CancellationToken.None);
+            await ledger.ReportBatchEndAsync(send.AlertId, AlertChannel.Sms, CancellationToken.None);
         }
 
         logger.LogInformation("SMS batch {From}-{To} of send {SendId}: {Sent} sent, {Failed} failed", fromDeliveryId, toDeliveryId, sendId, sent, failed);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
@@ -52,39 +51,4 @@ public enum ReceiptStatus
     InProgress,
     Delivered,
     Failed,
-}
-
-/// <summary>
-/// Receipts come in by the hundred a second during a fan-out; counting the alert's deliveries for
-/// each would be wasteful. At most one progress report per alert per second, and always one after
-/// the last receipt.
-/// </summary>
-public sealed class DeliveryProgressThrottle(IServiceScopeFactory scopes, ILogger<DeliveryProgressThrottle> logger)
-{
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<(Guid, AlertChannel), byte> _scheduled = new();
-
-    public void Request(Guid alertId, AlertChannel channel)
-    {
-        if (_scheduled.TryAdd((alertId, channel), 0))
-        {
-            _ = PublishLaterAsync(alertId, channel);
-        }
-    }
-
-    private async Task PublishLaterAsync(Guid alertId, AlertChannel channel)
-    {
-        try
-        {
-            await Task.Delay(Interval);
-            _scheduled.TryRemove((alertId, channel), out _);
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DeliveryLedger>().PublishProgressAsync(alertId, channel, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The next receipt or batch reports again; nothing is lost but a moment of freshness.
-            logger.LogWarning(ex, "Could not report delivery progress for alert {AlertId}", alertId);
-        }
-    }
 }

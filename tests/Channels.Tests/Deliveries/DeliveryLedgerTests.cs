@@ -30,7 +30,7 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         var other = new AlertSend { AlertId = Guid.NewGuid(), Revision = 1, Channel = AlertChannel.Sms, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
         _db.Sends.AddRange(send, other);
         await _db.SaveChangesAsync();
-        var ledger = new DeliveryLedger(_db, null!, null!, TimeProvider.System);
+        var ledger = new DeliveryLedger(_db, null!, null!, null!, TimeProvider.System);
 
         await ledger.AddPendingAsync(send.Id, [1, 2, 3], CancellationToken.None);
         // A fan-out retried after stopping part-way writes the same page again, with more in it.
