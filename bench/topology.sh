@@ -52,7 +52,9 @@ topology_begin() {
   eval "$(./scripts/servers.sh start | sed -n "s/^\(ConnectionStrings__[A-Za-z]*\)=\(.*\)$/export \1='\2'/p")"
   [ -n "${ConnectionStrings__Postgres:-}" ] && [ -n "${ConnectionStrings__RabbitMq:-}" ] || fail "scripts/servers.sh start printed no connection strings"
   topology_database=alerts_bench_${1//-/_}_$$
-  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$topology_database}"
+  # Without TLS: on loopback it only spends the shared cores (Debian's server offers it, and Npgsql
+  # takes it when offered). A deployment reaching PostgreSQL over a network keeps Npgsql's default.
+  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$topology_database};SSL Mode=Disable"
   topology_vhost=bench-$1-$$
   rabbitmq add_vhost "$topology_vhost" || fail "could not add RabbitMQ virtual host $topology_vhost"
   rabbitmq set_permissions -p "$topology_vhost" guest '.*' '.*' '.*' || fail "could not give guest the virtual host $topology_vhost"
