@@ -28,10 +28,10 @@ public static class BrokerDeadline
         TimeSpan? within = null)
     {
         var limit = within ?? Publish;
-        var (inTime, _) = await WithinAsync(async deadline => { await endpoint.Publish(message, messageType, deadline); return true; }, limit, cancellationToken);
-        if (!inTime)
+        var (_, ended) = await WithinAsync(async deadline => { await endpoint.Publish(message, messageType, deadline); return true; }, limit, cancellationToken);
+        if (ended is not null)
         {
-            throw new TimeoutException($"The broker did not take {messageType.Name} within {limit.TotalSeconds:0.#} s");
+            throw new TimeoutException($"The broker did not take {messageType.Name} within {limit.TotalSeconds:0.#} s", ended);
         }
     }
 
@@ -46,28 +46,29 @@ public static class BrokerDeadline
     public static async Task<T> RequestAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken, RequestTimeout timeout = default)
     {
         var within = timeout.HasValue ? timeout.Value : Request.Value;
-        var (inTime, response) = await WithinAsync(request, within, cancellationToken);
+        var (response, ended) = await WithinAsync(request, within, cancellationToken);
         // MassTransit names the request in its message; this one may not have been sent at all.
-        return inTime ? response! : throw new RequestTimeoutException($"(none: the {within.TotalSeconds:0.#} s deadline passed)");
+        return ended is null ? response! : throw new RequestTimeoutException($"(none: the {within.TotalSeconds:0.#} s deadline passed)", ended);
     }
 
     /// <summary>
     /// Runs <paramref name="call"/> with a token cancelled at <paramref name="within"/>, and stops
     /// waiting for it <see cref="Grace"/> later even if it does not end; not in time when the
-    /// deadline, not the caller, ended it.
+    /// deadline, not the caller, ended it: then <c>Ended</c> is how it ended (the inner exception of
+    /// the caller's timeout), null when it was in time.
     /// </summary>
-    private static async Task<(bool InTime, T? Value)> WithinAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan within, CancellationToken cancellationToken)
+    private static async Task<(T? Value, Exception? Ended)> WithinAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan within, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(within);
         try
         {
-            return (true, await call(deadline.Token).WaitAsync(within + Grace, cancellationToken));
+            return (await call(deadline.Token).WaitAsync(within + Grace, cancellationToken), null);
         }
         catch (Exception ended) when (ended is OperationCanceledException or RequestCanceledException or TimeoutException
                                       && !cancellationToken.IsCancellationRequested)
         {
-            return (false, default);
+            return (default, ended);
         }
     }
 }
