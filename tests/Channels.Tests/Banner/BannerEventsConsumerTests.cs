@@ -18,7 +18,7 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
 
     private BannerProjection Projection => _host.Services.GetRequiredService<BannerProjection>();
 
-    public async Task InitializeAsync() => (_host, _harness) = await StartAsync();
+    public async Task InitializeAsync() => (_host, _harness) = await ChannelsTestHost.StartAsync(_data.Path);
 
     public async Task DisposeAsync()
     {
@@ -26,17 +26,6 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
         await _host.StopAsync();
         _host.Dispose();
         _data.Dispose();
-    }
-
-    private async Task<(IHost, ITestHarness)> StartAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
-        builder.Configuration["Storage:DataDirectory"] = _data.Path;
-        builder.AddChannels();
-        builder.Services.AddMassTransitTestHarness(x => x.AddChannelsConsumers());
-        var host = builder.Build();
-        await host.StartAsync();
-        return (host, host.Services.GetTestHarness());
     }
 
     private static AlertSnapshot Snapshot(Guid id, int revision, string headline) =>
@@ -116,7 +105,7 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
         await _host.StopAsync();
         _host.Dispose();
 
-        (_host, _harness) = await StartAsync();
+        (_host, _harness) = await ChannelsTestHost.StartAsync(_data.Path);
         Assert.Contains(Projection.Live, s => s.Id == id);
     }
 }

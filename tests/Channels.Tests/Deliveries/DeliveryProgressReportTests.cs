@@ -17,16 +17,7 @@ public sealed class DeliveryProgressReportTests : IAsyncLifetime
     private IHost _host = null!;
     private ITestHarness _harness = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
-        builder.Configuration["Storage:DataDirectory"] = _data.Path;
-        builder.AddChannels();
-        builder.Services.AddMassTransitTestHarness(x => x.AddChannelsConsumers());
-        _host = builder.Build();
-        await _host.StartAsync();
-        _harness = _host.Services.GetTestHarness();
-    }
+    public async Task InitializeAsync() => (_host, _harness) = await ChannelsTestHost.StartAsync(_data.Path);
 
     public async Task DisposeAsync()
     {
