@@ -90,7 +90,12 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
         SocketException? last = null;
         foreach (var address in addresses)
         {
-            timeout.Token.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                break; // Out of time: the last attempt's timeout says so.
+            }
+
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
