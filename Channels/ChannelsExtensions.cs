@@ -168,6 +168,7 @@ public static class ChannelsExtensions
         services.AddSingleton<SubscriberTokens>();
         services.AddScoped<Subscriptions.Subscriptions>();
         services.AddScoped<SubscriberImport>();
+        services.AddSingleton<ImportMemory>();
         services.AddScoped<SubscriberRecords>();
         services.AddScoped<TestSends>();
         services.AddOptions<TestingOptions>().Bind(configuration.GetSection(TestingOptions.Section));

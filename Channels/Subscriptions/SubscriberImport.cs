@@ -11,7 +11,7 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// Imports lists whose consent the trust already holds: new addresses become Active, known ones
 /// get the new preferences. Someone who unsubscribed is never re-subscribed by an import.
 /// </summary>
-public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscriptions, SiteCatalog sites, IOptions<SmsOptions> sms, TimeProvider time)
+public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscriptions, SiteCatalog sites, IOptions<SmsOptions> sms, ImportMemory memory, TimeProvider time)
 {
     private readonly PhoneNumberRules _phones = new(sms.Value.AllowedRegions);
 
@@ -118,6 +118,7 @@ public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscri
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        memory.ChunkImported();
         return new SubscribersImported(imported, updated, rejected.OrderBy(r => r.Line).ToList());
     }
 
