@@ -9,7 +9,8 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// system (<see cref="GCCollectionMode.Aggressive"/>, meant for the end of a one-off burst) runs
 /// once the chunks have stopped for <see cref="Quiet"/>: committed fell to 25 MB straight after
 /// the import, and the standalone Channels process's peak in the fan-out that followed was
-/// 321–330 MB in three runs against 335–373 MB in seven before (bench/email-fanout.sh --distributed).
+/// 321, 330, 330 and 347 MB in four runs against 335–373 MB in seven before
+/// (bench/email-fanout.sh --distributed).
 /// </summary>
 public sealed class ImportMemory : IDisposable
 {
