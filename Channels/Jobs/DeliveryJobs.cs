@@ -46,8 +46,12 @@ public static class DeliveryJobs
                 {
                     SchemaName = Schema,
                     PrepareSchemaIfNecessary = migrate,
-                    // LISTEN/NOTIFY: an idle worker takes a new batch the moment it is enqueued; the poll is the backstop.
-                    EnableLongPolling = true,
+                    // No LISTEN/NOTIFY: with it, every wait for a job opens a listening connection and
+                    // cancels its WaitAsync once a job is found, and cancelling WaitAsync can deadlock in
+                    // Npgsql (npgsql/npgsql#5975, open) — a worker stuck there holds the job it took while
+                    // the heartbeat keeps its claim alive (see StalledFetchSweeper). A batch enqueued in
+                    // this process still wakes an idle worker here at once; other replicas poll.
+                    EnableLongPolling = false,
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = invisibility,
                     UseSlidingInvisibilityTimeout = true,
@@ -70,6 +74,11 @@ public static class DeliveryJobs
     public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDeliveryJobStorage(configuration);
+        if (configuration.PostgresConnectionString() is { } postgres)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StalledFetchSweeper>(sp, postgres));
+        }
+
         var name = $"channels-{HostInstance.From(configuration).Name}";
         // A stopping host lets running batches finish (they are short) before it exits.
         var shutdown = TimeSpan.FromSeconds(25);

@@ -117,6 +117,25 @@ public sealed class DistributedTopology : IAsyncDisposable
     /// <summary>The processes' last lines, for a failing test's message.</summary>
     public string RecentOutput => string.Join("\n\n", _processes.Select(p => p.RecentOutput));
 
+    /// <summary>The delivery jobs' queue (Hangfire's rows, taken or not, with their job's state) and every job's state, for a failure message.</summary>
+    public async Task<string> JobQueueAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(DashboardApp.PostgresConnectionString(Database));
+        await connection.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand($"""
+            SELECT 'queued ' || q.queue || ' job ' || q.jobid || ' ' || j.statename || coalesce(' taken at ' || q.fetchedat, '') FROM "{Channels.Jobs.DeliveryJobs.Schema}".jobqueue q JOIN "{Channels.Jobs.DeliveryJobs.Schema}".job j ON j.id = q.jobid
+            UNION ALL SELECT count(*) || ' jobs ' || coalesce(statename, '(none)') FROM "{Channels.Jobs.DeliveryJobs.Schema}".job GROUP BY statename
+            """, connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

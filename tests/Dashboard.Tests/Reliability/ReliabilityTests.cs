@@ -276,7 +276,8 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch (TimeoutException timeout)
         {
-            throw new TimeoutException($"{timeout.Message}; {_topology.Smtp.About(alert).Count} received. The processes said:\n{_topology.RecentOutput}", timeout);
+            throw new TimeoutException(
+                $"{timeout.Message}; {_topology.Smtp.About(alert).Count} received. The delivery jobs:\n{await _topology.JobQueueAsync()}\nThe processes said:\n{_topology.RecentOutput}", timeout);
         }
 
         var recipients = _topology.Smtp.RecipientsOf(alert);
