@@ -46,11 +46,14 @@ public static class DeliveryJobs
                 {
                     SchemaName = Schema,
                     PrepareSchemaIfNecessary = migrate,
-                    // No LISTEN/NOTIFY: with it, every wait for a job opens a listening connection and
-                    // cancels its WaitAsync once a job is found, and cancelling WaitAsync can deadlock in
-                    // Npgsql (npgsql/npgsql#5975, open) — a worker stuck there holds the job it took while
-                    // the heartbeat keeps its claim alive (see StalledFetchSweeper). A batch enqueued in
-                    // this process still wakes an idle worker here at once; other replicas poll.
+                    // No LISTEN/NOTIFY. With it, every wait for a job starts a listener and, once a job
+                    // is taken, cancels the listener's WaitAsync and waits for it to stop, still holding
+                    // the job. In Npgsql 10.0.3 a cancellation that lands just before WaitAsync starts its
+                    // read is lost (the read buffer swaps its cancelled token source for a fresh one), so
+                    // the listener stops only at the next NOTIFY — at the end of a send there is none,
+                    // and the batch waits with its claim renewed (see StalledFetchSweeper; cancelling
+                    // WaitAsync has other open issues too, npgsql/npgsql#5975). A batch enqueued in this
+                    // process still wakes an idle worker here at once; other replicas poll every second.
                     EnableLongPolling = false,
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = invisibility,
