@@ -5,6 +5,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace AlertBroadcaster.Channels.Jobs;
 
@@ -42,10 +43,15 @@ public static class DeliveryJobs
             {
                 // The storage is built when first resolved, before the EF migrator has run.
                 PostgresDatabase.EnsureExists(postgres);
+                if (migrate)
+                {
+                    InstallSchema(postgres);
+                }
+
                 hangfire.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
                 {
                     SchemaName = Schema,
-                    PrepareSchemaIfNecessary = migrate,
+                    PrepareSchemaIfNecessary = false,
                     // No LISTEN/NOTIFY. With it, every wait for a job starts a listener and, once a job
                     // is taken, cancels the listener's WaitAsync and waits for it to stop, still holding
                     // the job. In Npgsql 10.0.3 a cancellation that lands just before WaitAsync starts its
@@ -72,6 +78,33 @@ public static class DeliveryJobs
         services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("hangfire", tags: [HealthEndpoints.Ready]);
         return services;
     }
+
+    /// <summary>
+    /// Hangfire's tables, created or upgraded by one process at a time. The replicas and the
+    /// Dashboard start together, and Hangfire's own install run side by side fails in one of them
+    /// (a duplicate <c>CREATE SCHEMA</c>, logged as an error before its retry succeeds).
+    /// </summary>
+    public static void InstallSchema(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var lockSchema = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockKey})", connection))
+        {
+            lockSchema.ExecuteNonQuery();
+        }
+
+        try
+        {
+            PostgreSqlObjectsInstaller.Install(connection, Schema);
+        }
+        finally
+        {
+            using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({SchemaLockKey})", connection);
+            unlock.ExecuteNonQuery();
+        }
+    }
+
+    private const long SchemaLockKey = 7_243_318_806;
 
     /// <summary>The storage and a server that runs the jobs, one per Channels process.</summary>
     public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)

@@ -28,7 +28,8 @@ public sealed class StalledFetchSweeperTests
         GlobalConfiguration.Configuration.UseLogProvider(new Silent());
         var connectionString = DashboardApp.PostgresConnectionString($"alerts_test_{Guid.NewGuid():N}");
         PostgresDatabase.EnsureExists(connectionString);
-        var options = new PostgreSqlStorageOptions { SchemaName = DeliveryJobs.Schema, PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true };
+        DeliveryJobs.InstallSchema(connectionString);
+        var options = new PostgreSqlStorageOptions { SchemaName = DeliveryJobs.Schema, PrepareSchemaIfNecessary = false, UseSlidingInvisibilityTimeout = true };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         var client = new BackgroundJobClient(storage);
         var stalled = client.Create(() => TestJobs.Batch(), new EnqueuedState(DeliveryQueues.Email));
