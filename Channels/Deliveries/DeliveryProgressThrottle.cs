@@ -10,7 +10,7 @@ namespace AlertBroadcaster.Channels.Deliveries;
 /// batches (several a second) would otherwise each count. A send's last word is not throttled:
 /// see <see cref="DeliveryLedger.ReportBatchEndAsync"/>.
 /// </summary>
-public sealed class DeliveryProgressThrottle(IServiceScopeFactory scopes, ILogger<DeliveryProgressThrottle> logger)
+public sealed class DeliveryProgressThrottle(IServiceScopeFactory scopes, TimeProvider time, ILogger<DeliveryProgressThrottle> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<(Guid, AlertChannel), byte> _scheduled = new();
@@ -27,7 +27,7 @@ public sealed class DeliveryProgressThrottle(IServiceScopeFactory scopes, ILogge
     {
         try
         {
-            await Task.Delay(Interval);
+            await Task.Delay(Interval, time);
             _scheduled.TryRemove((alertId, channel), out _);
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DeliveryLedger>().PublishProgressAsync(alertId, channel, CancellationToken.None);

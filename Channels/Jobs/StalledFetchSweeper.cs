@@ -41,9 +41,10 @@ public sealed class StalledFetchSweeper(string connectionString, TimeProvider ti
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                // The database is away; the next sweep looks again (what it remembers still holds).
+                // The database is away, say: the next sweep looks again (what it remembers still holds).
+                // A safety net never takes the replica down with it.
                 logger.LogWarning(ex, "Could not look for stalled delivery jobs");
             }
         }
