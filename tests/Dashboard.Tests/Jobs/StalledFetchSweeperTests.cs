@@ -4,6 +4,7 @@ using AlertBroadcaster.ServiceDefaults;
 using System.Globalization;
 using AlertBroadcaster.TestSupport;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -24,14 +25,16 @@ public sealed class StalledFetchSweeperTests
     [Fact]
     public async Task A_job_taken_but_never_started_goes_back_on_the_queue_at_the_second_sweep_and_a_running_one_stays()
     {
-        // Hangfire logs through a process-wide provider, left pointing at the last (disposed) app's loggers.
+        // Hangfire's process-wide log provider, filters and activator are left pointing at the last
+        // (disposed) app's services: this storage, client and server use none of them.
         GlobalConfiguration.Configuration.UseLogProvider(new Silent());
+        var noFilters = new JobFilterCollection();
         var connectionString = DashboardApp.PostgresConnectionString($"alerts_test_{Guid.NewGuid():N}");
         PostgresDatabase.EnsureExists(connectionString);
         DeliveryJobs.InstallSchema(connectionString);
         var options = new PostgreSqlStorageOptions { SchemaName = DeliveryJobs.Schema, PrepareSchemaIfNecessary = false, UseSlidingInvisibilityTimeout = true };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
-        var client = new BackgroundJobClient(storage);
+        var client = new BackgroundJobClient(storage, noFilters);
         var stalled = client.Create(() => TestJobs.Batch(), new EnqueuedState(DeliveryQueues.Email));
         using var connection = storage.GetConnection();
         // Taken as a stuck worker takes it: claimed, never moved to Processing.
@@ -41,9 +44,10 @@ public sealed class StalledFetchSweeperTests
         // A real worker takes the next one and is still running it through the sweeps.
         var running = client.Create(() => TestJobs.Batch(), new EnqueuedState(DeliveryQueues.Email));
         var held = TestJobs.Hold();
-        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { Queues = Queue, WorkerCount = 1 }, storage);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { Queues = Queue, WorkerCount = 1, FilterProvider = noFilters, Activator = new JobActivator() }, storage);
         using var releaseBeforeTheServerStops = held;
-        await Poll.UntilAsync(() => Task.FromResult(storage.GetConnection().GetStateData(running).Name == ProcessingState.StateName), what: $"job {running} processing");
+        await Poll.UntilAsync(() => Task.FromResult(connection.GetStateData(running).Name != EnqueuedState.StateName), what: $"job {running} taken");
+        AssertRunning(connection, running);
 
         var sweeper = new StalledFetchSweeper(connectionString, TimeProvider.System, NullLogger<StalledFetchSweeper>.Instance);
         Assert.Empty(await sweeper.SweepAsync(CancellationToken.None)); // A first sighting: it may be starting.
@@ -53,9 +57,15 @@ public sealed class StalledFetchSweeperTests
         // Free for the next worker; the running job was not offered again.
         using var retaken = Take(connection);
         Assert.Equal(stalled, retaken.JobId);
-        Assert.Equal(ProcessingState.StateName, connection.GetStateData(running).Name);
+        AssertRunning(connection, running);
         using var nothingElse = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         Assert.ThrowsAny<OperationCanceledException>(() => connection.FetchNextJob(Queue, nothingElse.Token));
+    }
+
+    private static void AssertRunning(IStorageConnection connection, string job)
+    {
+        var state = connection.GetStateData(job);
+        Assert.True(state.Name == ProcessingState.StateName, $"job {job} is {state.Name}: {state.Reason} {string.Join("; ", state.Data)}");
     }
 
     private static IFetchedJob Take(IStorageConnection connection)
