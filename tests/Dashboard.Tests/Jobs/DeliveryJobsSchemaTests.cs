@@ -13,8 +13,8 @@ public sealed class DeliveryJobsSchemaTests
         var connectionString = DashboardApp.PostgresConnectionString($"alerts_test_{Guid.NewGuid():N}");
         PostgresDatabase.EnsureExists(connectionString);
 
-        // Each start-up on a thread of its own, released together: Hangfire's own install fails here
-        // in all but one (CREATE SCHEMA run twice at once).
+        // Each start-up on a thread of its own, released together: without the lock, Hangfire's own
+        // install fails in some of them (CREATE SCHEMA run twice at once).
         using var go = new ManualResetEventSlim();
         var installs = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() =>
         {

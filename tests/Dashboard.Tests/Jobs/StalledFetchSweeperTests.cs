@@ -1,7 +1,7 @@
+using System.Globalization;
 using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.ServiceDefaults;
-using System.Globalization;
 using AlertBroadcaster.TestSupport;
 using Hangfire;
 using Hangfire.Common;
