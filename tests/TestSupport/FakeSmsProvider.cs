@@ -73,6 +73,12 @@ public sealed class FakeSmsProvider : IAsyncDisposable
         port = port == 0 ? FreePort() : port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // A request is handled on the socket thread that read it, not queued to the thread pool
+        // first, so its arrival time is taken when it came off the wire. With the default, a busy
+        // test process (it also runs the tests, watches the child processes and sends receipts)
+        // could leave two requests from different replicas waiting in the pool together and stamp
+        // them in the same millisecond, making the senders look bunched when they were not.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeSmsProvider(app, port);
