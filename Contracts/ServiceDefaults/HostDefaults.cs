@@ -19,6 +19,12 @@ public static class HostDefaults
         builder.Services.AddStrictTransportSecurity();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // ASP.NET Core starts an Activity and a log scope for every request whenever this category is
+        // enabled at any level, although it writes only Information (request started and finished)
+        // and nothing here reads either: no tracing exporter, and the console shows no scopes. Off,
+        // that is about 2 µs less a request on the banner's hot path (bench/banner.sh). A tracing
+        // listener, if one is ever added, still gets its Activity.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
         return builder;
