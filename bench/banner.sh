@@ -3,12 +3,16 @@
 # JSON bytes as a static file, on the distributed topology (RabbitMQ + PostgreSQL on loopback,
 # Broadcaster, ONE Channels replica — the one measured — and a staff-only Dashboard), Release builds.
 #   1. three live alerts for one site; wrk -t2 -c128 against /api/banner/current?site=… on the
-#      Channels replica, then against nginx serving that exact response body as a file (a few
-#      seconds' warm-up first for each, not recorded): requests/s, p50, p99, the ratio;
+#      Channels replica and against nginx serving that exact response body as a file (a few
+#      seconds' warm-up first for each, not recorded), in rounds that take turns (replica, nginx;
+#      nginx, replica; …) so that a machine getting busier or quieter meanwhile favours neither:
+#      requests/s over all rounds, p50 and p99 as the median of the rounds', the ratio;
 #   2. churn: wrk again against the replica while bench/BannerChurn creates an alert a second that
 #      expires 3 s later and checks every banner response it gets for an expired alert.
 # DESIGN.md targets: requests/s ≥ 1.0 × nginx's, p99 no worse than nginx's, no expired alert served.
 #   bench/banner.sh [duration in seconds, default 10]
+# The duration is each side's measured time in all, split into BANNER_ROUNDS rounds (default 3 when
+# each round gets at least 3 s, else 1).
 # Besides its figures it prints "RESULT key=value" lines (bench/run-all.sh collects them).
 # BENCH_PORT_OFFSET moves its ports (5390–5393); BENCH_NO_BUILD=1 skips the build.
 # Exits non-zero if a step fails or an expired alert was served; a missed throughput target is a
@@ -124,8 +128,8 @@ cpu_seconds() {
   done
   echo "$ticks"
 }
-# run_wrk NAME URL SECONDS → $work/wrk-NAME.txt, and $work/cpu-NAME.txt: CPU seconds used meanwhile
-# by the measured process, nginx's workers, the rest of the topology and wrk itself.
+# run_wrk NAME URL SECONDS → $work/wrk-NAME.txt, and $work/cpu-raw-NAME.txt: CPU seconds used meanwhile
+# by the measured process, nginx's workers, the Broadcaster, the Dashboard and wrk itself.
 run_wrk() {
   local name=$1 c0 n0 b0 d0 nginx_workers hz
   hz=$(getconf CLK_TCK)
@@ -136,15 +140,29 @@ run_wrk() {
     || { cat "$work/wrk-$name.txt" >&2; fail "wrk failed against $2"; }
   awk -v hz="$hz" -v c=$(($(cpu_seconds "$channels_pid") - c0)) -v n=$(($(cpu_seconds $nginx_workers) - n0)) \
     -v b=$(($(cpu_seconds "$broadcaster_pid") - b0)) -v d=$(($(cpu_seconds "$dashboard_pid") - d0)) \
-    '{ printf "Channels %.1f, nginx workers %.1f, Broadcaster %.1f, Dashboard %.1f, wrk %.1f\n", c / hz, n / hz, b / hz, d / hz, $1 + $2 }' \
-    "$work/cpu-wrk-$name.txt" >"$work/cpu-$name.txt"
+    '{ printf "%.2f %.2f %.2f %.2f %.2f\n", c / hz, n / hz, b / hz, d / hz, $1 + $2 }' \
+    "$work/cpu-wrk-$name.txt" >"$work/cpu-raw-$name.txt"
+}
+# cpu_summary FILE… → the runs' CPU seconds added up, process by process.
+cpu_summary() {
+  awk '{ for (i = 1; i <= 5; i++) sum[i] += $i }
+    END { printf "Channels %.1f, nginx workers %.1f, Broadcaster %.1f, Dashboard %.1f, wrk %.1f\n", sum[1], sum[2], sum[3], sum[4], sum[5] }' "$@"
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-step "wrk -t$threads -c$connections: warm-up ${warmup} s each, then ${duration} s against the replica and ${duration} s against nginx"
+rounds=${BANNER_ROUNDS:-$(( duration >= 9 ? 3 : 1 ))}
+round_s=$(( duration / rounds ))
+[ "$round_s" -ge 1 ] || fail "a ${duration} s run cannot be split into $rounds rounds"
+nginx_banner_url="$nginx_url$banner_path?site=$site"
+step "wrk -t$threads -c$connections: warm-up ${warmup} s each, then $rounds round(s) of ${round_s} s against the replica and against nginx, taking turns"
 run_wrk warmup-channels "$banner_url" "$warmup"
-run_wrk channels "$banner_url" "$duration"
-run_wrk warmup-nginx "$nginx_url$banner_path?site=$site" "$warmup"
-run_wrk nginx "$nginx_url$banner_path?site=$site" "$duration"
+run_wrk warmup-nginx "$nginx_banner_url" "$warmup"
+for round in $(seq 1 "$rounds"); do
+  if (( round % 2 == 1 )); then
+    run_wrk "channels-$round" "$banner_url" "$round_s"; run_wrk "nginx-$round" "$nginx_banner_url" "$round_s"
+  else
+    run_wrk "nginx-$round" "$nginx_banner_url" "$round_s"; run_wrk "channels-$round" "$banner_url" "$round_s"
+  fi
+done
 
 step "churn: ${duration} s of wrk against the replica while an alert a second is published and expires"
 churn_status=0
@@ -159,10 +177,10 @@ peak_kb=$(grep VmHWM "/proc/$channels_pid/status" | awk '{print $2}')
 
 echo
 echo "bench/banner.sh $duration — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average before the runs: $load_before"
-echo "GET /api/banner/current?site=$site: 3 live alerts, $body_bytes-byte body; wrk -t$threads -c$connections -d${duration}s --latency"
-python3 - "$work" "$duration" <<'PY'
-import re, sys
-work, duration = sys.argv[1], sys.argv[2]
+echo "GET /api/banner/current?site=$site: 3 live alerts, $body_bytes-byte body; wrk -t$threads -c$connections --latency, $rounds round(s) of ${round_s} s each side"
+python3 - "$work" "$duration" "$rounds" <<'PY'
+import re, statistics, sys
+work, duration, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
 def ms(value):
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
@@ -177,7 +195,18 @@ def parse(name):
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", text): errors.append(m.group(1) + " non-2xx")
     return rps, pct["50"], pct["99"], "; ".join(errors) or "none"
 
-rows = {n: parse(n) for n in ("channels", "nginx", "churn")}
+def combine(name):
+    """Rounds of equal length: requests/s is their mean; p50 and p99 the median of the rounds'."""
+    each = [parse(f"{name}-{r}") for r in range(1, rounds + 1)]
+    errors = "; ".join(e[3] for e in each if e[3] != "none") or "none"
+    return (statistics.mean(e[0] for e in each), statistics.median(e[1] for e in each),
+            statistics.median(e[2] for e in each), errors), each
+
+(channels, channel_rounds), (nginx, nginx_rounds) = combine("channels"), combine("nginx")
+if rounds > 1:
+    print("each round (replica | nginx): " + "; ".join(
+        f"{c[0]:,.0f}/s p99 {c[2]:.2f} ms | {x[0]:,.0f}/s p99 {x[2]:.2f} ms" for c, x in zip(channel_rounds, nginx_rounds)))
+rows = {"channels": channels, "nginx": nginx, "churn": parse("churn")}
 print(f"{'':30} {'requests/s':>11} {'p50':>9} {'p99':>9}  errors")
 labels = {"channels": "Channels (3 alerts)", "nginx": "nginx, same bytes (static)", "churn": "Channels under churn"}
 for n, (rps, p50, p99, errors) in rows.items():
@@ -194,7 +223,10 @@ for n, key in (("channels", "channels"), ("nginx", "nginx"), ("churn", "churn"))
 for key, value in results.items():
     print(f"RESULT banner.{key}={value}")
 PY
-echo "CPU-seconds used during each measured run ($(nproc) cores × ${duration} s = $(($(nproc) * duration)) available; the rest went to RabbitMQ, PostgreSQL and anything else on the machine):"
+cpu_summary "$work"/cpu-raw-channels-[0-9]*.txt >"$work/cpu-channels.txt"
+cpu_summary "$work"/cpu-raw-nginx-[0-9]*.txt >"$work/cpu-nginx.txt"
+cpu_summary "$work/cpu-raw-churn.txt" >"$work/cpu-churn.txt"
+echo "CPU-seconds used while each side was measured ($(nproc) cores × $((rounds * round_s)) s = $(($(nproc) * rounds * round_s)) available; churn: × ${duration} s; the rest went to RabbitMQ, PostgreSQL and anything else on the machine):"
 for name in channels nginx churn; do printf '  %-9s %s\n' "$name:" "$(cat "$work/cpu-$name.txt")"; done
 echo "peak resident memory of the Channels process: $((peak_kb / 1024)) MB"
 echo "RESULT banner.body_bytes=$body_bytes"
