@@ -73,11 +73,13 @@ public sealed class FakeSmsProvider : IAsyncDisposable
         port = port == 0 ? FreePort() : port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        // A request is handled on the socket thread that read it, not queued to the thread pool
-        // first, so its arrival time is taken when it came off the wire. With the default, a busy
-        // test process (it also runs the tests, watches the child processes and sends receipts)
-        // could leave two requests from different replicas waiting in the pool together and stamp
-        // them in the same millisecond, making the senders look bunched when they were not.
+        // Arrival times are the SMS rate tests' clock, so they are taken as near the wire as this
+        // process allows: Kestrel runs a request on the thread that completed its read instead of
+        // queueing it again (one pass through the thread pool, not two). In a busy test process
+        // (it also runs the tests, watches child processes and sends receipts), two requests from
+        // different replicas waiting in the pool together were once stamped in the same millisecond,
+        // which made the senders look bunched when they were not. Dashboard.Tests also keeps a pool
+        // minimum, as tests/FakeSms does.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
