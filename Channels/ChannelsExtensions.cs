@@ -153,7 +153,7 @@ public static class ChannelsExtensions
         return services;
     }
 
-    private static void ConfigureProviderClient(HttpClient http) => http.Timeout = TimeSpan.FromSeconds(30);
+    private static void ConfigureProviderClient(HttpClient http) => http.Timeout = SmsRateLimiter.RequestTimeout;
 
     private static HttpMessageHandler ProviderHandler() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 

@@ -44,12 +44,6 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
     public Task AddPendingAsync(long sendId, IReadOnlyList<long> subscriberIds, CancellationToken cancellationToken)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
-        string Table<T>()
-        {
-            var entity = db.Model.FindEntityType(typeof(T))!;
-            return sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        }
-
         string C(string column) => sql.DelimitIdentifier(column);
         // The ids as one parameter: a JSON array read by json_each on SQLite, a bigint[] unnested on PostgreSQL.
         var (ids, source) = db.Database.IsNpgsql()
@@ -57,9 +51,9 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
             : (JsonSerializer.Serialize(subscriberIds), "json_each({0}) AS ids");
         // "WHERE" before "ON CONFLICT" is needed by SQLite's parser after a SELECT with a join.
         var insert = $$"""
-            INSERT INTO {{Table<Delivery>()}} ({{C("SendId")}}, {{C("AlertId")}}, {{C("Revision")}}, {{C("Channel")}}, {{C("SubscriberId")}}, {{C("Status")}})
+            INSERT INTO {{db.TableOf<Delivery>()}} ({{C("SendId")}}, {{C("AlertId")}}, {{C("Revision")}}, {{C("Channel")}}, {{C("SubscriberId")}}, {{C("Status")}})
             SELECT s.{{C("Id")}}, s.{{C("AlertId")}}, s.{{C("Revision")}}, s.{{C("Channel")}}, ids.value, {1}
-            FROM {{Table<AlertSend>()}} AS s, {{source}}
+            FROM {{db.TableOf<AlertSend>()}} AS s, {{source}}
             WHERE s.{{C("Id")}} = {2}
             ON CONFLICT ({{C("SendId")}}, {{C("SubscriberId")}}) DO NOTHING
             """;

@@ -12,6 +12,19 @@ public sealed class RateLimit
 }
 
 /// <summary>
+/// A request to the SMS provider that still counts against the shared rate, until
+/// <see cref="CountsUntil"/> (microseconds since 1970 on the database's clock): one window after its
+/// answer, or its timeout while unanswered. PostgreSQL only; the embedded host keeps them in memory.
+/// See <see cref="SmsRateLimiter"/>.
+/// </summary>
+public sealed class ProviderRequest
+{
+    public long Id { get; set; }
+
+    public long CountsUntil { get; set; }
+}
+
+/// <summary>
 /// A 6-digit code texted to a number that asked to subscribe, with the choices it will confirm.
 /// The page that takes the code is addressed by a random reference (stored hashed); the code is
 /// stored only as a hash bound to that reference. Rows also count towards the per-number and

@@ -124,6 +124,8 @@ public sealed class PostgresChannelsDbContext(DbContextOptions<PostgresChannelsD
     {
         modelBuilder.HasDefaultSchema(Schema);
         base.OnModelCreating(modelBuilder);
+        // Shared by the replicas' rate limiter; the embedded host keeps its own in memory.
+        modelBuilder.Entity<ProviderRequest>().ToTable("ProviderRequests");
     }
 }
 

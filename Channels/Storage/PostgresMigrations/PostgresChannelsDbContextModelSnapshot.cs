@@ -207,6 +207,22 @@ namespace AlertBroadcaster.Channels.Storage.PostgresMigrations
                     b.ToTable("LoggedSms", "channels");
                 });
 
+            modelBuilder.Entity("AlertBroadcaster.Channels.Sms.ProviderRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CountsUntil")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProviderRequests", "channels");
+                });
+
             modelBuilder.Entity("AlertBroadcaster.Channels.Sms.RateLimit", b =>
                 {
                     b.Property<string>("Name")

@@ -24,16 +24,9 @@ public sealed class SmsRateLimiterTests
 
         for (var i = 0; i < 3 * rate; i++)
         {
-            var turn = limiter.WaitForTurnAsync(CancellationToken.None);
-            // The fake clock wakes waiters inside Advance, so each step settles before the next. Steps of
-            // 3 ms make wake-ups up to 3 ms late, plus the 1 ms the limiter rounds its waits up: within the allowance.
-            for (var steps = 0; !turn.IsCompleted; steps++)
-            {
-                Assert.True(steps < 1000, $"turn {i + 1} never came");
-                _time.Advance(TimeSpan.FromMilliseconds(3));
-            }
-
-            await turn;
+            // Steps of 3 ms make wake-ups up to 3 ms late, plus the 1 ms the limiter rounds its waits up:
+            // within the allowance. Answered at once: only pacing holds the next turns back.
+            await limiter.AnsweredAsync(await NextTurnAsync(limiter));
             turns.Add(_time.GetElapsedTime(start));
         }
 
@@ -44,6 +37,63 @@ public sealed class SmsRateLimiterTests
 
         var spacing = TimeSpan.FromSeconds((1 + SmsRateLimiter.Margin) / rate);
         Assert.True(turns[^1] <= spacing * (turns.Count - 1) + SmsRateLimiter.EarlyAllowance, $"the schedule slipped: last turn at {turns[^1]}");
+    }
+
+    [Fact]
+    public async Task A_slow_answer_holds_back_the_turn_a_rate_later_until_a_second_after_it()
+    {
+        const int rate = 5;
+        using var limiter = Limiter(rate);
+        var start = _time.GetTimestamp();
+        var unanswered = new List<long>();
+        for (var i = 0; i < rate; i++)
+        {
+            unanswered.Add(await NextTurnAsync(limiter));
+        }
+
+        // Pacing alone would give the next turn at 5 × 207 ms; every request is still unanswered then.
+        var next = limiter.WaitForTurnAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(1500) - _time.GetElapsedTime(start));
+        Assert.False(next.IsCompleted, "a turn was given while a rate's worth of requests counted");
+
+        await limiter.AnsweredAsync(unanswered[0]);
+        var answeredAt = _time.GetElapsedTime(start);
+        await AdvanceUntilAsync(next);
+        Assert.InRange(_time.GetElapsedTime(start) - answeredAt, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1010));
+    }
+
+    [Fact]
+    public async Task A_request_never_answered_stops_counting_after_its_timeout()
+    {
+        using var limiter = Limiter(1);
+        var start = _time.GetTimestamp();
+        _ = await NextTurnAsync(limiter);
+
+        await NextTurnAsync(limiter);
+
+        Assert.InRange(_time.GetElapsedTime(start), SmsRateLimiter.RequestTimeout + TimeSpan.FromSeconds(1), SmsRateLimiter.RequestTimeout + TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// Moves the fake clock on in 3 ms steps until the turn is given. The fake clock wakes waiters
+    /// inside Advance, so each step settles before the next.
+    /// </summary>
+    private async Task<long> NextTurnAsync(SmsRateLimiter limiter)
+    {
+        var turn = limiter.WaitForTurnAsync(CancellationToken.None);
+        await AdvanceUntilAsync(turn);
+        return await turn;
+    }
+
+    private async Task AdvanceUntilAsync(Task turn)
+    {
+        for (var steps = 0; !turn.IsCompleted; steps++)
+        {
+            Assert.True(steps < 20_000, "the turn never came");
+            _time.Advance(TimeSpan.FromMilliseconds(3));
+        }
+
+        await turn;
     }
 
     private SmsRateLimiter Limiter(double perSecond)
