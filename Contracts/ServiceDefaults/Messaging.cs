@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AlertBroadcaster.ServiceDefaults;
 
@@ -48,7 +49,35 @@ public static class MessagingExtensions
             o.WaitUntilStarted = true;
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        // In its own place among the hosted services, so the order they stop in is kept.
+        var hosted = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MassTransitHostedService));
+        services[services.IndexOf(hosted)] = ServiceDescriptor.Singleton<IHostedService>(
+            sp => new BusStoppedOnce(ActivatorUtilities.CreateInstance<MassTransitHostedService>(sp)));
         return services;
+    }
+
+    /// <summary>
+    /// MassTransit's hosted service, whose bus is stopped once however many callers stop it at the
+    /// same moment. A host can be stopped twice at once (a test host's dispose and the app's own
+    /// <c>app.Run()</c>, dotnet/aspnetcore#40271); MassTransit 8.5's guard is a plain flag, and two
+    /// stops of the same receive endpoint racing end in a NullReferenceException.
+    /// </summary>
+    private sealed class BusStoppedOnce(MassTransitHostedService bus) : IHostedService, IAsyncDisposable
+    {
+        private readonly Lock _gate = new();
+        private Task? _stopping;
+
+        public Task StartAsync(CancellationToken cancellationToken) => bus.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                return _stopping ??= bus.StopAsync(cancellationToken);
+            }
+        }
+
+        public ValueTask DisposeAsync() => bus.DisposeAsync();
     }
 }
 
