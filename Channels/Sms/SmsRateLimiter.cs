@@ -39,8 +39,11 @@ public sealed partial class SmsRateLimiter(IServiceScopeFactory scopes, IOptions
 
     private const string Name = "sms";
 
-    /// <summary>Serialises takers on PostgreSQL (a transaction-level advisory lock).</summary>
-    private const long SharedLockKey = 0x5A_4C_45_52_54_53_4D_53; // "ZLERTSMS"
+    /// <summary>
+    /// Serialises takers on PostgreSQL (a transaction-level advisory lock); next to the keys of the
+    /// migrations (…805) and Hangfire's schema (…806).
+    /// </summary>
+    private const long SharedLockKey = 7_243_318_807;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly long _origin = time.GetTimestamp();

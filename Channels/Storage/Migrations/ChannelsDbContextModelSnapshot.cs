@@ -143,7 +143,8 @@ namespace AlertBroadcaster.Channels.Storage.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProviderMessageId");
+                    b.HasIndex("ProviderMessageId")
+                        .HasFilter("\"ProviderMessageId\" IS NOT NULL");
 
                     b.HasIndex("SendId", "SubscriberId")
                         .IsUnique();

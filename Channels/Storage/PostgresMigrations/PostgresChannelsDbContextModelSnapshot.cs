@@ -153,7 +153,8 @@ namespace AlertBroadcaster.Channels.Storage.PostgresMigrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProviderMessageId");
+                    b.HasIndex("ProviderMessageId")
+                        .HasFilter("\"ProviderMessageId\" IS NOT NULL");
 
                     b.HasIndex("SendId", "SubscriberId")
                         .IsUnique();
