@@ -35,8 +35,7 @@ public sealed class AlertEmail
     private readonly AlertEmailSettings _settings;
     private readonly string _html;
     private readonly string _text;
-    private readonly PreparedBody? _preparedText;
-    private readonly PreparedBody? _preparedHtml;
+    private readonly PreparedAlternative? _prepared;
     private readonly byte[] _from;
     private readonly byte[] _subject;
     private readonly byte[] _autoSubmitted;
@@ -53,8 +52,11 @@ public sealed class AlertEmail
         _text = text;
         // A link as long as a real one (a manage token is about 60 characters) for choosing the encoding.
         var sampleLink = $"https://{settings.MessageIdDomain}/subscriptions/manage?token={new string('x', 80)}";
-        _preparedText = PreparedBody.Create("plain", text, [ManageMark, UnsubscribeMark], sampleLink);
-        _preparedHtml = PreparedBody.Create("html", html, [ManageMark, UnsubscribeMark], sampleLink);
+        if (PreparedBody.Create("plain", text, [ManageMark, UnsubscribeMark], sampleLink) is { } preparedText
+            && PreparedBody.Create("html", html, [ManageMark, UnsubscribeMark], sampleLink) is { } preparedHtml)
+        {
+            _prepared = PreparedAlternative.Create(preparedText, preparedHtml);
+        }
 
         // The headers that are the same for everyone, formatted (encoded, folded) by MimeKit once.
         using var template = EmailText.NewMessage(settings, "template@example.com", subject, DateTimeOffset.UnixEpoch, "template@example.com");
@@ -150,12 +152,21 @@ public sealed class AlertEmail
         var htmlUnsubscribe = WebUtility.HtmlEncode(unsubscribe);
         string Text(string template) => template.Replace(ManageMark, manage, StringComparison.Ordinal).Replace(UnsubscribeMark, unsubscribe, StringComparison.Ordinal);
         string Html(string template) => template.Replace(ManageMark, htmlManage, StringComparison.Ordinal).Replace(UnsubscribeMark, htmlUnsubscribe, StringComparison.Ordinal);
-        message.Body = new MultipartAlternative
-        {
-            _preparedText?.For(Text) ?? new TextPart("plain") { Text = Text(_text) },
-            _preparedHtml?.For(Html) ?? new TextPart("html") { Text = Html(_html) },
-        };
+        message.Body = _prepared?.For(Text, Html) ?? EmailText.Alternative(Text(_text), Html(_html));
         return message;
+    }
+
+    /// <summary>
+    /// A message as the recipient's server gets it: written as MailKit sends it (CRLF, 7bit-safe)
+    /// and read back, so its parts can be looked at (the prepared body is bytes until then).
+    /// </summary>
+    public static MimeMessage AsReceived(MimeMessage message)
+    {
+        message.Prepare(EncodingConstraint.SevenBit, 998);
+        var written = new MemoryStream();
+        message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, written);
+        written.Position = 0;
+        return MimeMessage.Load(written);
     }
 
     /// <summary>A header with a value MimeKit formatted once for the whole send.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using MimeKit.Encodings;
+using MimeKit.IO.Filters;
 
 namespace AlertBroadcaster.Channels.Email;
 
@@ -10,19 +11,20 @@ namespace AlertBroadcaster.Channels.Email;
 /// then encodes it (quoted-printable for the text part whenever a line starts with "From "). Here
 /// the encoding is chosen once by MimeKit itself, with sample links in place, and restricted to
 /// what any SMTP server accepts (7bit as is, or quoted-printable); the lines without a link are
-/// encoded once, and only the lines carrying a person's links are encoded for each message.
+/// encoded once (with CRLF line ends, as SMTP sends them), and only the lines carrying a person's
+/// links are encoded for each message. <see cref="PreparedAlternative"/> puts two of these together.
 /// </summary>
 internal sealed class PreparedBody
 {
     private const int MaxLine = 998;
 
-    private readonly string _subtype;
-    private readonly bool _quotedPrintable;
-    private readonly object[] _segments; // byte[]: encoded lines without links; string: a line with marks, and its newline
+    private static readonly FormatOptions Dos = new() { NewLineFormat = NewLineFormat.Dos };
 
-    private PreparedBody(string subtype, bool quotedPrintable, object[] segments)
+    private readonly bool _quotedPrintable;
+    private readonly object[] _segments; // byte[]: encoded lines without links (CRLF); string: a line with marks, and its newline
+
+    private PreparedBody(bool quotedPrintable, object[] segments)
     {
-        _subtype = subtype;
         _quotedPrintable = quotedPrintable;
         _segments = segments;
     }
@@ -52,7 +54,7 @@ internal sealed class PreparedBody
             {
                 if (plain.Length > 0)
                 {
-                    segments.Add(Encode(plain.ToString(), quotedPrintable));
+                    segments.Add(ToCrLf(Encode(plain.ToString(), quotedPrintable)));
                     plain.Clear();
                 }
 
@@ -66,46 +68,59 @@ internal sealed class PreparedBody
 
         if (plain.Length > 0)
         {
-            segments.Add(Encode(plain.ToString(), quotedPrintable));
+            segments.Add(ToCrLf(Encode(plain.ToString(), quotedPrintable)));
         }
 
-        return new PreparedBody(subtype, quotedPrintable, [.. segments]);
-    }
-
-    /// <summary>The part for one person, or null if their links do not fit 7bit (then the caller encodes as before).</summary>
-    public TextPart? For(Func<string, string> fillMarks)
-    {
-        var chunks = new byte[_segments.Length][];
-        var length = 0;
-        for (var i = 0; i < _segments.Length; i++)
+        using var head = new MemoryStream();
+        using (var part = new TextPart(subtype))
         {
-            var chunk = _segments[i] as byte[] ?? Line(fillMarks((string)_segments[i]));
-            if (chunk is null)
+            part.ContentType.Charset = "utf-8";
+            if (quotedPrintable)
             {
-                return null;
+                part.ContentTransferEncoding = ContentEncoding.QuotedPrintable;
             }
 
-            chunks[i] = chunk;
-            length += chunk.Length;
+            part.Headers.WriteTo(Dos, head);
         }
 
-        var bytes = new byte[length];
-        var at = 0;
-        foreach (var chunk in chunks)
+        if (!head.ToArray().AsSpan().EndsWith("\r\n\r\n"u8))
         {
-            chunk.CopyTo(bytes, at);
-            at += chunk.Length;
+            head.Write("\r\n"u8); // the blank line between the part's headers and its content
         }
 
-        var transfer = _quotedPrintable ? ContentEncoding.QuotedPrintable : ContentEncoding.Default;
-        var part = new Part(_subtype) { Content = new MimeContent(new MemoryStream(bytes, writable: false), transfer) };
-        part.ContentType.Charset = "utf-8";
-        if (_quotedPrintable)
+        return new PreparedBody(quotedPrintable, [.. segments]) { Head = head.ToArray() };
+    }
+
+    /// <summary>The part's own header lines and the blank line after them (CRLF), formatted by MimeKit once.</summary>
+    public byte[] Head { get; private init; } = [];
+
+    /// <summary>
+    /// Adds the part's content for one person (CRLF line ends) to <paramref name="chunks"/>: the
+    /// fixed lines as prepared, and the lines carrying their links encoded now. False if their
+    /// links do not fit 7bit or contain <paramref name="boundary"/>: then the caller composes the
+    /// message with MimeKit instead.
+    /// </summary>
+    public bool TryAdd(Func<string, string> fillMarks, byte[] boundary, List<byte[]> chunks)
+    {
+        foreach (var segment in _segments)
         {
-            part.ContentTransferEncoding = ContentEncoding.QuotedPrintable;
+            if (segment is byte[] fixedLines)
+            {
+                chunks.Add(fixedLines);
+                continue;
+            }
+
+            // A link line never holds a CR (Line refuses one; quoted-printable encodes it), so LF → CRLF is exact.
+            var line = Line(fillMarks((string)segment));
+            if (line is null || line.AsSpan().IndexOf(boundary) >= 0)
+            {
+                return false;
+            }
+
+            chunks.Add(LineToCrLf(line));
         }
 
-        return part;
+        return true;
     }
 
     private byte[]? Line(string line)
@@ -136,6 +151,37 @@ internal sealed class PreparedBody
         return output[..written];
     }
 
+    /// <summary>LF → CRLF, leaving any CRLF as it is (MimeKit's own filter, once per send).</summary>
+    private static byte[] ToCrLf(byte[] lines)
+    {
+        var filter = new Unix2DosFilter();
+        var output = filter.Flush(lines, 0, lines.Length, out var start, out var length);
+        return output.AsSpan(start, length).ToArray();
+    }
+
+    private static byte[] LineToCrLf(byte[] line)
+    {
+        var lineFeeds = line.AsSpan().Count((byte)'\n');
+        if (lineFeeds == 0)
+        {
+            return line;
+        }
+
+        var output = new byte[line.Length + lineFeeds];
+        var at = 0;
+        foreach (var b in line)
+        {
+            if (b == (byte)'\n')
+            {
+                output[at++] = (byte)'\r';
+            }
+
+            output[at++] = b;
+        }
+
+        return output;
+    }
+
     private static IEnumerable<string> Lines(string content)
     {
         var start = 0;
@@ -145,14 +191,6 @@ internal sealed class PreparedBody
             end = end < 0 ? content.Length : end + 1;
             yield return content[start..end];
             start = end;
-        }
-    }
-
-    /// <summary>Already encoded for any SMTP server, so MailKit's per-send scan is skipped.</summary>
-    private sealed class Part(string subtype) : TextPart(subtype)
-    {
-        public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
-        {
         }
     }
 }

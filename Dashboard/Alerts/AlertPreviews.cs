@@ -21,7 +21,8 @@ public sealed class AlertPreviews(IMemoryCache cache, IOptions<EmailOptions> ema
         var options = email.Value;
         var rendered = AlertEmail.Render(new AlertSnapshot(Guid.Empty, 0, content), AlertEmailPurpose.NewAlert,
             new AlertEmailSettings(options.From, options.FromName, AlertEmailCache.MessageIdDomain(options.From)), sites);
-        using var message = rendered.For("subscriber@example.org", options.Link("subscriptions/manage"), options.Link("unsubscribe"), time.GetUtcNow());
+        using var sent = rendered.For("subscriber@example.org", options.Link("subscriptions/manage"), options.Link("unsubscribe"), time.GetUtcNow());
+        using var message = AlertEmail.AsReceived(sent);
         var id = Guid.NewGuid().ToString("N");
         cache.Set(CacheKey(id), message.HtmlBody ?? "", Kept);
         if (content.Channels.Contains(AlertChannel.Banner))

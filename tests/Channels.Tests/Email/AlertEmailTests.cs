@@ -27,8 +27,14 @@ public sealed class AlertEmailTests
             ExpiresAt = Now.AddDays(7),
         });
 
-    private static MimeMessage Send(AlertSnapshot alert, AlertEmailPurpose purpose = AlertEmailPurpose.NewAlert) =>
-        AlertEmail.Render(alert, purpose, Settings, Sites).For("patient@example.com", Manage, Unsubscribe, Now);
+    private static MimeMessage Send(AlertSnapshot alert, AlertEmailPurpose purpose = AlertEmailPurpose.NewAlert)
+    {
+        using var message = AlertEmail.Render(alert, purpose, Settings, Sites).For("patient@example.com", Manage, Unsubscribe, Now);
+        return Received(message);
+    }
+
+    /// <summary>The message as a server receives it: prepared and written the way MailKit sends it, then parsed.</summary>
+    private static MimeMessage Received(MimeMessage sent) => AlertEmail.AsReceived(sent);
 
     [Fact]
     public void Has_a_plain_text_and_an_html_part_with_the_alert_and_both_links()
@@ -36,6 +42,7 @@ public sealed class AlertEmailTests
         var message = Send(Alert(sites: ["horton"], body: "One visitor per patient."));
 
         Assert.Equal("Visiting restrictions", message.Subject);
+        Assert.StartsWith("URGENT", message.TextBody); // the part starts right after its headers
         Assert.Contains("One visitor per patient.", message.TextBody);
         Assert.Contains("Horton General Hospital", message.TextBody);
         Assert.Contains("Wednesday 25 November 2026, 9:00am", message.TextBody);
@@ -69,8 +76,8 @@ public sealed class AlertEmailTests
     public void Each_recipient_gets_their_own_links_and_message_id()
     {
         var email = AlertEmail.Render(Alert(), AlertEmailPurpose.NewAlert, Settings, Sites);
-        var first = email.For("a@example.com", new Uri("https://x.example/m?token=1.a"), new Uri("https://x.example/u?token=1.a"), Now);
-        var second = email.For("b@example.com", new Uri("https://x.example/m?token=2.b"), new Uri("https://x.example/u?token=2.b"), Now);
+        var first = Received(email.For("a@example.com", new Uri("https://x.example/m?token=1.a"), new Uri("https://x.example/u?token=1.a"), Now));
+        var second = Received(email.For("b@example.com", new Uri("https://x.example/m?token=2.b"), new Uri("https://x.example/u?token=2.b"), Now));
 
         Assert.Contains("token=1.a", first.TextBody);
         Assert.DoesNotContain("token=2.b", first.HtmlBody);
