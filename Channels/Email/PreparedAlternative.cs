@@ -73,12 +73,8 @@ internal sealed class PreparedAlternative
 
         public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
+            // Its headers (Content-Type) and the blank line after them, unless only the content is asked for.
             base.WriteTo(options, stream, contentOnly, cancellationToken);
-            if (!contentOnly)
-            {
-                stream.Write(options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8 : "\n"u8);
-            }
-
             if (options.NewLineFormat == NewLineFormat.Dos)
             {
                 // SMTP (MailKit always writes CRLF): the prepared bytes as they are.

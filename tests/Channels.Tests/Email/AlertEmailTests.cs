@@ -58,6 +58,24 @@ public sealed class AlertEmailTests
     }
 
     [Fact]
+    public void The_body_written_on_its_own_is_a_multipart_with_both_parts()
+    {
+        using var message = AlertEmail.Render(Alert(body: "One visitor per patient."), AlertEmailPurpose.NewAlert, Settings, Sites)
+            .For("patient@example.com", Manage, Unsubscribe, Now);
+        using var written = new MemoryStream();
+        Assert.NotNull(message.Body);
+        message.Body.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, written);
+        var raw = Encoding.ASCII.GetString(written.ToArray());
+        Assert.Equal(raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4, raw.IndexOf("--=_", StringComparison.Ordinal)); // one blank line after the headers, then the first part
+        written.Position = 0;
+
+        using var body = Assert.IsType<MultipartAlternative>(MimeEntity.Load(written));
+        Assert.StartsWith("URGENT", body.TextBody);
+        Assert.Contains(Manage.AbsoluteUri, body.TextBody);
+        Assert.Contains(Unsubscribe.AbsoluteUri, body.HtmlBody);
+    }
+
+    [Fact]
     public void Carries_the_headers_mail_clients_and_tracing_need()
     {
         var message = Send(Alert());
