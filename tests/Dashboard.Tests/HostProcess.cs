@@ -72,10 +72,31 @@ public sealed class HostProcess : IAsyncDisposable
         }
     };
 
+    /// <summary>
+    /// A port is free when it is asked for, not necessarily when the process binds it: a process of
+    /// another test running alongside may be given the same one. The process then cannot listen and
+    /// exits, and is started again on another port; and it counts as ready only once the socket
+    /// answering on its port is its own (a CI run once took another test's process for this one).
+    /// </summary>
     public static async Task<HostProcess> StartAsync(string project, Dictionary<string, string> environment)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAFreePortAsync(project, environment);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<HostProcess> StartOnAFreePortAsync(string project, Dictionary<string, string> environment)
+    {
         var program = ProgramPath(project);
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(program)!,
@@ -123,10 +144,15 @@ public sealed class HostProcess : IAsyncDisposable
 
         Task WaitUntilReadyAsync() => Poll.UntilAsync(async () =>
         {
+            if (process.HasExited && output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new PortTakenException();
+            }
+
             Assert.False(process.HasExited, $"the {project} process exited during start:\n{string.Join('\n', output.TakeLast(40))}");
             try
             {
-                return (await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+                return (await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK && Listens(process, port);
             }
             catch (HttpRequestException)
             {
@@ -197,6 +223,28 @@ public sealed class HostProcess : IAsyncDisposable
         Assert.True(File.Exists(program), $"build the solution first: {program} is missing");
         return program;
     }
+
+    /// <summary>Whether the process holds the socket listening on the loopback port (Linux: /proc).</summary>
+    private static bool Listens(Process process, int port)
+    {
+        // /proc/net/tcp: "sl local_address rem_address st … inode"; local 0100007F:PORT in hex, state 0A = LISTEN.
+        var listening = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields[3] == "0A" && int.Parse(fields[1].Split(':')[1], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) == port)
+            .Select(fields => $"socket:[{fields[9]}]")
+            .ToHashSet();
+        try
+        {
+            return new DirectoryInfo($"/proc/{process.Id}/fd").EnumerateFileSystemInfos()
+                .Any(fd => fd.LinkTarget is { } target && listening.Contains(target));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // it exited meanwhile
+        }
+    }
+
+    private sealed class PortTakenException : Exception;
 
     private static int FreePort()
     {
