@@ -11,8 +11,8 @@ namespace AlertBroadcaster.Channels.Email;
 /// boundary, each part's headers and the lines without links are the same for everyone, so a
 /// message is those byte arrays with the person's two link lines encoded in between. MimeKit
 /// built and wrote a multipart, two parts and their headers for every recipient, filtering every
-/// byte for line ends (bench/email-fanout.sh, perf: about a third of the sending process's CPU);
-/// this writes the same MIME structure, already in CRLF, straight to MailKit's stream.
+/// byte for line ends; this writes the same MIME structure, already in CRLF, straight to MailKit's
+/// stream (bench/email-fanout.sh --distributed: 141–155 µs of CPU a message against 167–182 before).
 /// </summary>
 internal sealed class PreparedAlternative
 {
