@@ -34,13 +34,16 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
     private async Task PublishAsync<T>(T message) where T : class
     {
         await _harness.Bus.Publish(message);
+        // The banner's own consumer: the delivery consumer takes the same events, and the bus-wide
+        // list would let a test go on while the banner's endpoint has not yet applied the event.
         // Messages are copied through the transport: compare what they say, not their references.
         // A failed attempt (a busy SQLite file on a loaded machine) is listed too, before its retry
         // has applied the event: wait for the attempt that succeeded.
+        var banner = _harness.GetConsumerHarness<BannerEventsConsumer>();
         var sent = JsonSerializer.Serialize(message);
         await Poll.UntilAsync(
-            () => Task.FromResult(_harness.Consumed.Select<T>().Any(m => m.Exception is null && JsonSerializer.Serialize(m.Context.Message) == sent)),
-            what: $"{typeof(T).Name} consumed");
+            () => Task.FromResult(banner.Consumed.Select<T>().Any(m => m.Exception is null && JsonSerializer.Serialize(m.Context.Message) == sent)),
+            what: $"{typeof(T).Name} consumed by the banner");
     }
 
     [Fact]
