@@ -70,7 +70,7 @@ public sealed class FakeSmsProvider : IAsyncDisposable
 
     public static async Task<FakeSmsProvider> StartAsync(int port = 0)
     {
-        port = port == 0 ? FreePort() : port;
+        port = port == 0 ? LoopbackPort.Free() : port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         // Arrival times are the SMS rate tests' clock, so they are taken as near the wire as this
@@ -380,13 +380,6 @@ public sealed class FakeSmsProvider : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class RetryAfterResult(IResult inner) : IResult
     {

@@ -19,11 +19,13 @@ namespace AlertBroadcaster.TestSupport;
 public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<MimeMessage> _messages = new();
-    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Refused recipients, with how many times each has been refused.</summary>
+    private readonly ConcurrentDictionary<string, int> _refused = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Shutdown _shutdown = new();
     private CancellationTokenSource? _running;
     private Task? _serving;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPort.Free();
 
     public IReadOnlyCollection<MimeMessage> Messages => _messages;
 
@@ -38,7 +40,10 @@ public sealed class TestSmtpServer : IAsyncDisposable
     }
 
     /// <summary>Answers 550 for this recipient from now on.</summary>
-    public void Refuse(string address) => _refused[address] = true;
+    public void Refuse(string address) => _refused.TryAdd(address, 0);
+
+    /// <summary>How many times <paramref name="address"/> has been refused since <see cref="Refuse"/>.</summary>
+    public int RefusalsOf(string address) => _refused.GetValueOrDefault(address);
 
     /// <summary>Accepts <paramref name="address"/> again after <see cref="Refuse"/>.</summary>
     public void Accept(string address) => _refused.TryRemove(address, out _);
@@ -50,19 +55,39 @@ public sealed class TestSmtpServer : IAsyncDisposable
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
             .Build();
         var services = new ServiceProvider();
-        services.Add(new Store(_messages));
-        services.Add(new Filter(_refused));
+        services.Add(new Store(_messages, _shutdown));
+        services.Add(new Filter(_refused, _shutdown));
+        _shutdown.Begun = false;
         _running = new CancellationTokenSource();
         var server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, _) => Interlocked.Increment(ref _shutdown.Sessions);
+        server.SessionCompleted += (_, _) => Interlocked.Decrement(ref _shutdown.Sessions);
+        server.SessionCancelled += (_, _) => Interlocked.Decrement(ref _shutdown.Sessions);
+        server.SessionFaulted += (_, _) => Interlocked.Decrement(ref _shutdown.Sessions);
         _serving = server.StartAsync(_running.Token);
     }
 
-    /// <summary>Stops listening (connections are refused) until <see cref="Resume"/>.</summary>
+    /// <summary>
+    /// Shuts down as a mail server does (RFC 5321 §3.8): every command from now on is answered 421
+    /// and its connection closed, and once no session is left the port stops listening (connections
+    /// are refused) until <see cref="Resume"/>. Cancelling the sessions directly would be no real
+    /// server's behaviour: the package answers a message cut off that way with a permanent 554.
+    /// </summary>
     public async Task PauseAsync()
     {
         if (_running is null)
         {
             return;
+        }
+
+        _shutdown.Begun = true;
+        // Sessions end at their next command; one a client keeps idle is cut off after the deadline.
+        try
+        {
+            await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref _shutdown.Sessions) == 0), TimeSpan.FromSeconds(10), "the SMTP sessions to close");
+        }
+        catch (TimeoutException)
+        {
         }
 
         await _running.CancelAsync();
@@ -80,29 +105,46 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await PauseAsync();
 
-    private static int FreePort()
+    /// <summary>Whether the server is shutting down, and how many sessions it has open.</summary>
+    private sealed class Shutdown
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        public static readonly SmtpResponse Reply = new(SmtpReplyCode.ServiceUnavailable, "localhost shutting down");
+
+        public volatile bool Begun;
+        public int Sessions;
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> messages) : MessageStore
+    private sealed class Store(ConcurrentQueue<MimeMessage> messages, Shutdown shutdown) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (shutdown.Begun)
+            {
+                return Shutdown.Reply;
+            }
+
+            // The whole message is in the buffer: taken, it is kept, whatever happens to the session.
             using var stream = new MemoryStream(buffer.ToArray());
-            messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            messages.Enqueue(await MimeMessage.LoadAsync(stream, CancellationToken.None));
             return SmtpResponse.Ok;
         }
     }
 
-    private sealed class Filter(ConcurrentDictionary<string, bool> refused) : IMailboxFilter
+    private sealed class Filter(ConcurrentDictionary<string, int> refused, Shutdown shutdown) : IMailboxFilter
     {
         public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
-            Task.FromResult(true);
+            shutdown.Begun ? throw new SmtpResponseException(Shutdown.Reply, true) : Task.FromResult(true);
 
-        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
-            Task.FromResult(!refused.ContainsKey(to.AsAddress()));
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
+        {
+            var address = to.AsAddress();
+            if (!refused.ContainsKey(address))
+            {
+                return Task.FromResult(true);
+            }
+
+            refused.AddOrUpdate(address, 1, (_, n) => n + 1);
+            return Task.FromResult(false);
+        }
     }
 }

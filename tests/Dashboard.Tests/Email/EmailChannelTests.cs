@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using AlertBroadcaster.Dashboard.Tests.Account;
 using AlertBroadcaster.TestSupport;
@@ -147,8 +149,14 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
             d => d.GetProperty("sent").GetInt32() == 1 && d.GetProperty("failed").GetInt32() == 1 && d.GetProperty("pending").GetInt32() == 0,
             TimeSpan.FromSeconds(60), "one sent, one failed");
 
+        Assert.Equal(1, _smtp.RefusalsOf("gone@example.com"));
+
         var retry = await _api.PostAsync($"/api/alerts/{alert}/deliveries/email/retry-failed", null);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(1, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32());
+        // The counts after the retry look as they did before it, so the server is the evidence: the
+        // retried recipient was offered again (and refused again), and the other one was not sent twice.
+        await Poll.UntilAsync(() => Task.FromResult(_smtp.RefusalsOf("gone@example.com")), n => n == 2, TimeSpan.FromSeconds(60), "the retried recipient offered again");
         await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert),
             d => d.GetProperty("failed").GetInt32() == 1 && d.GetProperty("pending").GetInt32() == 0,
             TimeSpan.FromSeconds(60), "the retried recipient failed again");
