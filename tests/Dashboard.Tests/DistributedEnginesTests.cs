@@ -21,7 +21,8 @@ public sealed class DistributedEnginesTests
         await using var app = new DashboardApp { UseRabbitMq = true, PostgresDatabase = NewDatabase() };
         var api = app.CreateApiClient();
         var banner = app.CreateClient();
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(6);
+        // Room for the publish to reach the banner over RabbitMQ before the alert ends, on a loaded machine.
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(10);
 
         var id = (await api.CreateAlertAsync(new { kind = "VisitingRestrictions", headline = "Visiting restrictions", expiresAt })).GetProperty("id").GetGuid();
         await banner.WaitUntilInBannerAsync(id);
@@ -47,9 +48,12 @@ public sealed class DistributedEnginesTests
         await using (var first = new DashboardApp { UseRabbitMq = true, PostgresDatabase = database })
         {
             var api = first.CreateApiClient();
-            effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(3);
-            id = (await api.CreateAlertAsync(new { headline = "From three seconds", effectiveFrom })).GetProperty("id").GetGuid();
+            // Far enough ahead that the first app has certainly stopped by then, even on a loaded machine.
+            effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(8);
+            id = (await api.CreateAlertAsync(new { headline = "From eight seconds", effectiveFrom })).GetProperty("id").GetGuid();
         }
+
+        Assert.True(DateTimeOffset.UtcNow < effectiveFrom, "the first host stopped before the alert was due: the window tests the restart");
 
         await Poll.UntilPastAsync(effectiveFrom.AddSeconds(1));
         await using var second = new DashboardApp { UseRabbitMq = true, PostgresDatabase = database };

@@ -27,6 +27,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The process's last lines of console output, for a failing test's message.</summary>
     public string RecentOutput => string.Join('\n', _output.TakeLast(60));
 
+    /// <summary>Everything the process has written to its console so far.</summary>
+    public string Output => string.Join('\n', _output);
+
     public Uri Address { get; }
 
     /// <summary>The embedded Dashboard on SQLite files in <paramref name="dataDirectory"/>.</summary>
@@ -95,7 +98,7 @@ public sealed class HostProcess : IAsyncDisposable
     private static async Task<HostProcess> StartOnAFreePortAsync(string project, Dictionary<string, string> environment)
     {
         var program = ProgramPath(project);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -245,11 +248,4 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     private sealed class PortTakenException : Exception;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -18,13 +18,15 @@ public sealed class ProcessRestartTests : IDisposable
         Guid id;
         await using (var first = await HostProcess.StartDashboardAsync(_data.Path))
         {
-            effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(3);
+            // Far enough ahead that the process has certainly been killed by then, even on a loaded machine.
+            effectiveFrom = DateTimeOffset.UtcNow.AddSeconds(8);
             var alert = await first.CreateApiClient().CreateAlertAsync(new { headline = "Visiting suspended at the Churchill", effectiveFrom });
             Assert.Equal("Scheduled", alert.GetProperty("status").GetString());
             id = alert.GetProperty("id").GetGuid();
             await first.KillAsync();
         }
 
+        Assert.True(DateTimeOffset.UtcNow < effectiveFrom, "the process was killed before the alert was due: the window tests the restart");
         Assert.Empty(WentLiveRows(id));
         await Poll.UntilPastAsync(effectiveFrom.AddSeconds(1));
 

@@ -5,7 +5,11 @@ namespace AlertBroadcaster.TestSupport;
 /// <summary>Waits for a condition by polling until a deadline: the tests' only way to wait.</summary>
 public static class Poll
 {
-    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Long enough for a loaded 2-core CI machine (several processes, a cold JIT): a deadline costs
+    /// time only when a test is failing anyway.
+    /// </summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(30);
 
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? deadline = null, string? what = null)
     {

@@ -89,9 +89,11 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Scheduled_alert_withdrawn_before_its_start_never_goes_live()
     {
-        var from = DateTimeOffset.UtcNow.AddSeconds(3);
+        // Far enough ahead that the withdrawal certainly comes first, even on a loaded machine.
+        var from = DateTimeOffset.UtcNow.AddSeconds(8);
         var alert = await _broadcaster.PublishAsync(Content(from));
         await _broadcaster.SendAsync(new WithdrawAlert(alert.Id, "tester"));
+        Assert.True(DateTimeOffset.UtcNow < from, "withdrawn before it was due");
 
         await Poll.UntilPastAsync(from.AddSeconds(1));
         Assert.Equal(AlertStatus.Withdrawn, (await _broadcaster.GetAsync(alert.Id)).Status);

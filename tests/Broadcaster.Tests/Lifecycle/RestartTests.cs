@@ -41,9 +41,12 @@ public sealed class RestartTests : IDisposable
         Guid id;
         await using (var first = await BroadcasterHost.StartAsync(_data.Path))
         {
-            from = DateTimeOffset.UtcNow.AddSeconds(3);
+            // Far enough ahead that the first host has certainly stopped by then, even on a loaded machine.
+            from = DateTimeOffset.UtcNow.AddSeconds(8);
             id = (await first.PublishAsync(new AlertContent { Headline = "Short notice", EffectiveFrom = from, ExpiresAt = from.AddSeconds(1) })).Id;
         }
+
+        Assert.True(DateTimeOffset.UtcNow < from, "the first host stopped before the alert was due");
 
         await Poll.UntilPastAsync(from.AddSeconds(2));
 

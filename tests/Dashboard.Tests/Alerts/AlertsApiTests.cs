@@ -27,7 +27,8 @@ public sealed class AlertsApiTests(DashboardApp app, ITestOutputHelper output) :
     [Fact]
     public async Task Created_alert_is_in_the_banner_and_is_never_served_after_it_expires()
     {
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        // Room for the publish to reach the banner before the alert ends, on a loaded machine.
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(8);
         var clock = Stopwatch.StartNew();
         var alert = await _api.CreateAlertAsync(FaceCoverings(expiresAt));
         var id = alert.GetProperty("id").GetGuid();
