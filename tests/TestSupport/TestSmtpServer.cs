@@ -65,6 +65,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
         server.SessionCancelled += (_, _) => Interlocked.Decrement(ref _shutdown.Sessions);
         server.SessionFaulted += (_, _) => Interlocked.Decrement(ref _shutdown.Sessions);
         _serving = server.StartAsync(_running.Token);
+        // The package binds the port before StartAsync first yields: a port taken by someone else
+        // since LoopbackPort.Free() fails here, not later as mail that never arrives.
+        if (_serving.IsFaulted)
+        {
+            _serving.GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>
