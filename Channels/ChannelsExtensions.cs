@@ -10,6 +10,7 @@ using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.ServiceDefaults;
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -69,6 +70,20 @@ public static class ChannelsExtensions
             .WithHeaders("If-None-Match")
             .WithExposedHeaders("ETag")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        return builder;
+    }
+
+    /// <summary>
+    /// A standalone replica's data-protection keys, kept in the Channels database so that every
+    /// replica holds the same ones: a form's anti-forgery token sealed by one replica must open on
+    /// whichever replica the load balancer sends the post to, and a restart must not void the forms
+    /// people have open. (The embedded host keeps the Dashboard's key ring, under the data directory.)
+    /// </summary>
+    public static IHostApplicationBuilder AddReplicaKeyRing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection()
+            .SetApplicationName("AlertBroadcaster.Channels")
+            .PersistKeysToDbContext<ChannelsDbContext>();
         return builder;
     }
 

@@ -22,6 +22,7 @@ public static class ChannelsProgram
         }
 
         builder.AddChannels();
+        builder.AddReplicaKeyRing();
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
 
         var app = builder.Build();

@@ -5,13 +5,17 @@ using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Contracts;
 using AlertBroadcaster.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace AlertBroadcaster.Channels.Storage;
 
-/// <summary>The Channels database: the banner projection, subscribers, and the delivery ledger.</summary>
-public class ChannelsDbContext : DbContext
+/// <summary>
+/// The Channels database: the banner projection, subscribers, the delivery ledger, and the
+/// replicas' shared data-protection key ring.
+/// </summary>
+public class ChannelsDbContext : DbContext, IDataProtectionKeyContext
 {
     public ChannelsDbContext(DbContextOptions<ChannelsDbContext> options) : base(options)
     {
@@ -41,6 +45,9 @@ public class ChannelsDbContext : DbContext
     public DbSet<SmsVerification> SmsVerifications => Set<SmsVerification>();
 
     public DbSet<LoggedSms> LoggedSms => Set<LoggedSms>();
+
+    /// <summary>The keys that seal the public pages' anti-forgery tokens, the same on every replica (<see cref="ChannelsExtensions.AddReplicaKeyRing"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseUtcTicksForInstants(this);

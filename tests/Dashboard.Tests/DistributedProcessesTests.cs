@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AlertBroadcaster.Dashboard.Tests.Email;
 using AlertBroadcaster.Dashboard.Tests.Sms;
 using AlertBroadcaster.TestSupport;
@@ -32,6 +33,28 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{id}/withdraw", null)).StatusCode);
         await _topology.ReplicaA.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
         await _topology.ReplicaB.CreateClient().WaitUntilNotInBannerAsync(id, "?site=horton");
+    }
+
+    [Fact]
+    public async Task A_subscribe_form_from_one_replica_is_accepted_by_the_other()
+    {
+        // Behind a load balancer the form's page and its post often reach different replicas. The
+        // anti-forgery token is sealed with data-protection keys, so the replicas must share them.
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler);
+        var form = await browser.GetStringAsync(new Uri(_topology.ReplicaA.Address, "/subscribe"));
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var posted = await browser.PostAsync(new Uri(_topology.ReplicaB.Address, "/subscribe"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = "across.replicas@example.com",
+            ["__RequestVerificationToken"] = token,
+        }));
+
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, $"replica B answered {(int)posted.StatusCode} to replica A's form\n{_topology.RecentOutput}");
+        Assert.Contains("Check your email", await posted.Content.ReadAsStringAsync());
+        await Poll.UntilAsync(() => Task.FromResult(_topology.Smtp.Recipients.Contains("across.replicas@example.com")), TimeSpan.FromSeconds(30), "the confirmation email");
     }
 
     [Fact]

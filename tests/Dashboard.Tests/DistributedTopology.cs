@@ -12,6 +12,7 @@ public sealed class DistributedTopology : IAsyncDisposable
 {
     private readonly List<HostProcess> _processes = [];
     private readonly Dictionary<string, string> _settings;
+    private readonly DirectoryInfo _homes = Directory.CreateTempSubdirectory("replica-homes-");
 
     private DistributedTopology(FakeSmsProvider sms, Dictionary<string, string> settings)
     {
@@ -111,6 +112,9 @@ public sealed class DistributedTopology : IAsyncDisposable
     {
         var environment = Engines();
         environment["Hosting__InstanceName"] = $"{name}-{Database}";
+        // A home of its own, as a container or another machine has: nothing the replicas share on
+        // disk by accident (ASP.NET Core keeps its data-protection keys under ~/.aspnet by default).
+        environment["HOME"] = Directory.CreateDirectory(Path.Combine(_homes.FullName, name)).FullName;
         return environment;
     }
 
@@ -145,5 +149,6 @@ public sealed class DistributedTopology : IAsyncDisposable
 
         await Smtp.DisposeAsync();
         await Sms.DisposeAsync();
+        _homes.Delete(recursive: true);
     }
 }
