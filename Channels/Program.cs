@@ -27,6 +27,8 @@ public static class ChannelsProgram
 
         var app = builder.Build();
         app.UseCurrentBanner();
+        // After the banner, which needs no client address: its hot path stays as it is.
+        app.UseReverseProxies();
         app.UseSecurityHeaders();
         app.UseRouting();
         app.UseCors();

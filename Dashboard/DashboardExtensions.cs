@@ -87,6 +87,7 @@ public static class DashboardExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        app.UseReverseProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A body over the size limit or a broken request is the client's fault, not a 500; so is a

@@ -8,7 +8,7 @@ namespace AlertBroadcaster.ServiceDefaults;
 public static class HostDefaults
 {
     /// <summary>
-    /// What every host starts with: the clock, health checks, metrics, and quiet framework logs (the
+    /// What every host starts with: the clock, health checks, metrics, its reverse proxies, and quiet framework logs (the
     /// component hosts ship no appsettings.json of their own, so the Dashboard's is never shadowed).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
@@ -17,6 +17,7 @@ public static class HostDefaults
         builder.Services.AddHealthChecks();
         builder.AddAlertMetrics();
         builder.Services.AddStrictTransportSecurity();
+        builder.AddReverseProxies();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // ASP.NET Core starts an Activity and a log scope for every request whenever this category is

@@ -59,11 +59,11 @@ public sealed class MetricsOptions
 /// Whether a request may read <c>/metrics</c>. Channels replicas face the internet and the
 /// figures are for operators, so the rule is: the connection's own address must be in
 /// <c>Metrics:AllowedNetworks</c> (loopback and private networks by default), and the request must
-/// not have come through a proxy (no <c>Forwarded</c>, <c>X-Forwarded-For</c> or <c>X-Real-IP</c>),
-/// because behind a reverse proxy every connection comes from the proxy's private address. No
-/// address (a Unix socket, an in-process test server) is refused. A refusal is a 404, as if
-/// there were no such page. The hosts do not use forwarded headers, so a client cannot claim an
-/// address by sending one.
+/// not have come through a proxy (no <c>Forwarded</c>, <c>X-Forwarded-For</c> or <c>X-Real-IP</c>,
+/// nor the <c>X-Original-For</c> left where a trusted proxy's header was applied: see
+/// <see cref="ReverseProxy"/>), because behind a reverse proxy every connection comes from the
+/// proxy's private address. No address (a Unix socket, an in-process test server) is refused. A
+/// refusal is a 404, as if there were no such page.
 /// </summary>
 public sealed class MetricsAccess
 {
@@ -75,7 +75,7 @@ public sealed class MetricsAccess
     public bool Allows(HttpContext context)
     {
         var headers = context.Request.Headers;
-        if (headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("X-Real-IP"))
+        if (headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("X-Real-IP") || headers.ContainsKey("X-Original-For"))
         {
             return false;
         }
