@@ -16,9 +16,14 @@ public sealed class SmsOptions
     /// <summary>A second provider, used while the first is failing (its circuit is open).</summary>
     public SmsProviderName? Fallback { get; set; }
 
-    /// <summary>ISO 3166 regions whose mobiles may subscribe and receive texts.</summary>
-    [MinLength(1)]
-    public string[] AllowedRegions { get; set; } = ["GB"];
+    /// <summary>
+    /// ISO 3166 regions whose mobiles may subscribe and receive texts; unset means GB. Null rather than
+    /// a list with GB in it: the configuration binder appends to an array it finds, so setting IE alone
+    /// would have allowed GB and IE.
+    /// </summary>
+    public string[]? AllowedRegions { get; set; }
+
+    public IReadOnlyList<string> EffectiveRegions => AllowedRegions is { Length: > 0 } configured ? configured : ["GB"];
 
     /// <summary>One rate for every Channels replica together: the provider's or the sender number's limit.</summary>
     [Range(0.1, 10_000)]

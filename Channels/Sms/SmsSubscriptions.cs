@@ -24,7 +24,7 @@ public sealed class SmsSubscriptions(
     public static readonly IReadOnlySet<string> StopWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { "STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL" };
 
-    public PhoneNumberRules Rules { get; } = new(options.Value.AllowedRegions);
+    public PhoneNumberRules Rules { get; } = new(options.Value.EffectiveRegions);
 
     /// <summary>Texts a code, or says why not. The reference addresses the page that takes the code.</summary>
     public async Task<CodeRequest> RequestCodeAsync(string number, IReadOnlyCollection<string> sites, IReadOnlyCollection<AlertKind> topics, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// </summary>
 public sealed class SubscriberImport(ChannelsDbContext db, Subscriptions subscriptions, SiteCatalog sites, IOptions<SmsOptions> sms, ImportMemory memory, TimeProvider time)
 {
-    private readonly PhoneNumberRules _phones = new(sms.Value.AllowedRegions);
+    private readonly PhoneNumberRules _phones = new(sms.Value.EffectiveRegions);
 
     /// <summary>
     /// A line may carry an email address, a mobile number or both (one subscription each). A line

@@ -10,7 +10,7 @@ namespace AlertBroadcaster.Channels.Subscriptions;
 /// <summary>Staff finding a person's subscriptions, and erasing them for good (GDPR).</summary>
 public sealed class SubscriberRecords(ChannelsDbContext db, IOptions<SmsOptions> sms, ILogger<SubscriberRecords> logger)
 {
-    private readonly PhoneNumberRules _phones = new(sms.Value.AllowedRegions);
+    private readonly PhoneNumberRules _phones = new(sms.Value.EffectiveRegions);
 
     /// <summary>A mobile number matches exactly (in any usual form: 07700 900123, +44 7700 900123); anything else is a part of an email address.</summary>
     public async Task<SubscribersFound> FindAsync(FindSubscribers query, CancellationToken cancellationToken)
