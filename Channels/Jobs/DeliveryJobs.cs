@@ -18,6 +18,9 @@ public static class DeliveryJobs
 {
     public const string Schema = "hangfire";
 
+    /// <summary>How old an unreleased Hangfire lock must be before another process may take it (see the storage options below).</summary>
+    public static readonly TimeSpan StaleLockTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// The job storage alone: enough to enqueue jobs and to show them at <c>/hangfire</c>. The
     /// staff-only Dashboard uses this to watch the Channels replicas' jobs without running any.
@@ -65,6 +68,13 @@ public static class DeliveryJobs
                     InvisibilityTimeout = invisibility,
                     UseSlidingInvisibilityTimeout = true,
                     EnableTransactionScopeEnlistment = true,
+                    // A lock row whose holder lost its connection (a database restart, a killed process)
+                    // between taking and releasing it stays until it is this old; every worker that then
+                    // fetches that job waits on the job's state lock. The default, 10 minutes, held a batch
+                    // back for all of it after a database restart (Reliability tests). Hangfire's own locks
+                    // are held for milliseconds, and this is below StalledFetchSweeper's minute, so the
+                    // waiting worker starts the job before the sweeper would put it back for another.
+                    DistributedLockTimeout = StaleLockTimeout,
                 });
             }
             else

@@ -1,6 +1,7 @@
 using System.Net;
 using AlertBroadcaster.Broadcaster.Storage;
 using AlertBroadcaster.Contracts;
+using AlertBroadcaster.Dashboard.Tests.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using AlertBroadcaster.TestSupport;
@@ -62,5 +63,32 @@ public sealed class DistributedEnginesTests
         await using var scope = second.Services.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<AlertsDbContext>().OutboxMessages;
         Assert.Equal(1, await outbox.CountAsync(m => m.AlertId == id && m.MessageType == typeof(AlertWentLive).FullName));
+    }
+
+    [Fact]
+    public async Task A_job_lock_left_by_a_holder_that_died_holds_the_batches_back_for_seconds_not_minutes()
+    {
+        await using var smtp = TestSmtpServer.Start();
+        var database = NewDatabase();
+        await using var app = new DashboardApp { UseRabbitMq = true, PostgresDatabase = database, Smtp = smtp };
+        var api = app.CreateApiClient();
+        await api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 20).Select(i => $"patient{i}@example.com,,,")));
+
+        // What a database restart or a killed process leaves behind: each job's state lock taken, and
+        // never released. Hangfire.PostgreSql's default would make every job wait 10 minutes for them.
+        await using (var connection = new Npgsql.NpgsqlConnection(DashboardApp.PostgresConnectionString(database)))
+        {
+            await connection.OpenAsync();
+            await using var abandoned = new Npgsql.NpgsqlCommand($"""
+                INSERT INTO "{Channels.Jobs.DeliveryJobs.Schema}"."lock" ("resource", "acquired")
+                SELECT '{Channels.Jobs.DeliveryJobs.Schema}:job:' || n || ':state-lock', now() FROM generate_series(1, 1000) AS n
+                """, connection);
+            await abandoned.ExecuteNonQueryAsync();
+        }
+
+        var alert = await api.CreateEmailAlertAsync("Sent despite the abandoned locks");
+
+        await api.WaitUntilDeliveredAsync(alert, sent: 20, TimeSpan.FromMinutes(3));
+        Assert.Equal(20, smtp.RecipientsOf(alert).Distinct().Count());
     }
 }

@@ -121,7 +121,7 @@ public sealed class DistributedTopology : IAsyncDisposable
     /// <summary>The processes' last lines, for a failing test's message.</summary>
     public string RecentOutput => string.Join("\n\n", _processes.Select(p => p.RecentOutput));
 
-    /// <summary>The delivery jobs' queue (Hangfire's rows, taken or not, with their job's state) and every job's state, for a failure message.</summary>
+    /// <summary>The delivery jobs' queue (Hangfire's rows, taken or not, with their job's state), every job's state and the locks held, for a failure message.</summary>
     public async Task<string> JobQueueAsync()
     {
         await using var connection = new Npgsql.NpgsqlConnection(DashboardApp.PostgresConnectionString(Database));
@@ -129,6 +129,7 @@ public sealed class DistributedTopology : IAsyncDisposable
         await using var query = new Npgsql.NpgsqlCommand($"""
             SELECT 'queued ' || q.queue || ' job ' || q.jobid || ' ' || j.statename || coalesce(' taken at ' || q.fetchedat, '') FROM "{Channels.Jobs.DeliveryJobs.Schema}".jobqueue q JOIN "{Channels.Jobs.DeliveryJobs.Schema}".job j ON j.id = q.jobid
             UNION ALL SELECT count(*) || ' jobs ' || coalesce(statename, '(none)') FROM "{Channels.Jobs.DeliveryJobs.Schema}".job GROUP BY statename
+            UNION ALL SELECT 'lock ' || resource || coalesce(' taken at ' || acquired, '') FROM "{Channels.Jobs.DeliveryJobs.Schema}".lock
             """, connection);
         await using var reader = await query.ExecuteReaderAsync();
         var lines = new List<string>();
