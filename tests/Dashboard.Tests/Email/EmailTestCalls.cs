@@ -51,6 +51,8 @@ public static partial class EmailTestCalls
     /// </summary>
     public static async Task SendToManyAndCheckEachGotItOnceAsync(this HttpClient api, TestSmtpServer smtp, int count, TimeSpan deadline)
     {
+        // Nothing happens mid-send here: the server may take mail as fast as it can.
+        smtp.AcceptDelay = TimeSpan.Zero;
         var imported = await api.ImportAsync(Csv(Enumerable.Range(1, count).Select(i => $"patient{i}@example.com,,,")));
         Assert.Equal(count, imported.GetProperty("imported").GetInt32());
 
