@@ -84,6 +84,10 @@ public static class ChannelsExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("AlertBroadcaster.Channels")
             .PersistKeysToDbContext<ChannelsDbContext>();
+        // Before data protection's own start-up service, which loads the ring (making a key if none).
+        var seeder = ServiceDescriptor.Singleton<IHostedService, FirstKeySeeder>();
+        var loader = builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService");
+        builder.Services.Insert(loader is null ? builder.Services.Count : builder.Services.IndexOf(loader), seeder);
         return builder;
     }
 

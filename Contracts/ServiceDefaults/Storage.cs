@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -185,27 +186,39 @@ internal sealed class DatabaseMigrator<TContext>(
     private static async Task MigratePostgresAsync(TContext db, CancellationToken cancellationToken)
     {
         PostgresDatabase.EnsureExists(db.Database.GetConnectionString()!);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-            try
-            {
-                await db.Database.MigrateAsync(cancellationToken);
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await db.Database.WithAdvisoryLockAsync(MigrationLockKey, () => db.Database.MigrateAsync(cancellationToken), cancellationToken);
     }
 
     /// <summary>Any fixed number, the same in every process of the system.</summary>
     private const long MigrationLockKey = 7_243_318_805;
+}
+
+public static class PostgresAdvisoryLock
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> while this session holds the advisory lock <paramref name="key"/>:
+    /// one process at a time across every replica (a PostgreSQL context only).
+    /// </summary>
+    public static async Task WithAdvisoryLockAsync(this DatabaseFacade database, long key, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await database.ExecuteSqlAsync($"SELECT pg_advisory_lock({key})", cancellationToken);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                await database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
 }
 
 /// <summary>

@@ -55,6 +55,13 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         Assert.True(posted.StatusCode == HttpStatusCode.OK, $"replica B answered {(int)posted.StatusCode} to replica A's form\n{_topology.RecentOutput}");
         Assert.Contains("Check your email", await posted.Content.ReadAsStringAsync());
         await Poll.UntilAsync(() => Task.FromResult(_topology.Smtp.Recipients.Contains("across.replicas@example.com")), TimeSpan.FromSeconds(30), "the confirmation email");
+
+        // The replicas started together on an empty database and still made one key between them
+        // (two would each seal with their own, and read the other's only within their first minutes).
+        await using var connection = new Npgsql.NpgsqlConnection(DashboardApp.PostgresConnectionString(_topology.Database));
+        await connection.OpenAsync();
+        await using var keys = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM \"{Channels.Storage.PostgresChannelsDbContext.Schema}\".\"DataProtectionKeys\"", connection);
+        Assert.Equal(1L, await keys.ExecuteScalarAsync());
     }
 
     [Fact]
