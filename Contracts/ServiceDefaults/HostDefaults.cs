@@ -8,8 +8,9 @@ namespace AlertBroadcaster.ServiceDefaults;
 public static class HostDefaults
 {
     /// <summary>
-    /// What every host starts with: the clock, health checks, metrics, its reverse proxies, and quiet framework logs (the
-    /// component hosts ship no appsettings.json of their own, so the Dashboard's is never shadowed).
+    /// What every host starts with: the clock, health checks, metrics, its reverse proxies, and quiet
+    /// framework logs (the component hosts ship no appsettings.json of their own, so the Dashboard's
+    /// is never shadowed).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace AlertBroadcaster.ServiceDefaults;
 
@@ -60,17 +62,21 @@ public sealed class MetricsOptions
 /// figures are for operators, so the rule is: the connection's own address must be in
 /// <c>Metrics:AllowedNetworks</c> (loopback and private networks by default), and the request must
 /// not have come through a proxy (no <c>Forwarded</c>, <c>X-Forwarded-For</c> or <c>X-Real-IP</c>,
-/// nor the <c>X-Original-For</c> left where a trusted proxy's header was applied: see
-/// <see cref="ReverseProxy"/>), because behind a reverse proxy every connection comes from the
-/// proxy's private address. No address (a Unix socket, an in-process test server) is refused. A
+/// nor the <c>X-Original-For</c> left where a trusted proxy's header was applied, nor a connection
+/// from one of <c>Hosting:TrustedProxies</c>: see <see cref="ReverseProxy"/>), because behind a
+/// reverse proxy every connection comes from the proxy's private address. No address (a Unix socket, an in-process test server) is refused. A
 /// refusal is a 404, as if there were no such page.
 /// </summary>
 public sealed class MetricsAccess
 {
     private readonly IPNetwork[] _allowed;
+    private readonly IPNetwork[] _proxies;
 
-    public MetricsAccess(IOptions<MetricsOptions> options) =>
+    public MetricsAccess(IOptions<MetricsOptions> options, IOptions<ForwardedHeadersOptions> forwarding)
+    {
         _allowed = [.. options.Value.EffectiveNetworks.Select(IPNetwork.Parse)];
+        _proxies = [.. forwarding.Value.KnownIPNetworks];
+    }
 
     public bool Allows(HttpContext context)
     {
@@ -90,7 +96,8 @@ public sealed class MetricsAccess
             address = address.MapToIPv4();
         }
 
-        return _allowed.Any(network => network.Contains(address));
+        // A connection from a trusted proxy that named no client (a TCP load balancer) is still proxied.
+        return !_proxies.Any(network => network.Contains(address)) && _allowed.Any(network => network.Contains(address));
     }
 }
 

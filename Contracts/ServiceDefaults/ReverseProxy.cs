@@ -1,10 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
-using IPNetwork = System.Net.IPNetwork;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace AlertBroadcaster.ServiceDefaults;
 
@@ -40,7 +41,9 @@ public static class ReverseProxy
     /// <summary>Applies the proxies' headers when any proxy is configured; otherwise adds nothing to the pipeline.</summary>
     public static IApplicationBuilder UseReverseProxies(this WebApplication app)
     {
-        if (TrustedProxies(app.Configuration).Count > 0)
+        // The lists AddReverseProxies made: with both empty the middleware would believe anyone.
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.KnownIPNetworks.Count > 0 || options.KnownProxies.Count > 0)
         {
             app.UseForwardedHeaders();
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AlertBroadcaster.ServiceDefaults;
 using AlertBroadcaster.TestSupport;
@@ -24,7 +25,7 @@ public sealed partial class ReverseProxyTests : IDisposable
     [Fact]
     public async Task Behind_a_trusted_proxy_the_subscribe_limit_counts_each_person_not_the_proxy()
     {
-        await using var channels = await StartChannelsAsync(("Hosting__TrustedProxies__0", "127.0.0.1"));
+        await using var channels = await StartChannelsAsync(("Hosting__TrustedProxies__0", Proxy.ToString()));
 
         Assert.Equal(HttpStatusCode.OK, await SubscribeAsync(channels, from: "203.0.113.1"));
         Assert.Equal(HttpStatusCode.OK, await SubscribeAsync(channels, from: "203.0.113.1"));
@@ -32,12 +33,15 @@ public sealed partial class ReverseProxyTests : IDisposable
         // Someone else behind the same proxy is not held back by the first person's requests.
         Assert.Equal(HttpStatusCode.OK, await SubscribeAsync(channels, from: "203.0.113.2"));
 
-        // The operators' figures stay off the proxied path, even for a private address behind it.
-        using var client = new HttpClient { BaseAddress = channels.Address };
+        // The operators' figures stay off the proxied path, even for a private address behind it, and
+        // for the proxy's own connections that name no one; a scraper beside the process still reads them.
+        using var proxy = Client(channels, Proxy);
         using var proxied = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         proxied.Headers.Add("X-Forwarded-For", "10.1.2.3");
-        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(proxied)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await proxy.SendAsync(proxied)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await proxy.GetAsync("/metrics")).StatusCode);
+        using var scraper = Client(channels, IPAddress.Loopback);
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/metrics")).StatusCode);
     }
 
     [Fact]
@@ -79,11 +83,36 @@ public sealed partial class ReverseProxyTests : IDisposable
         return await HostProcess.StartAsync("Channels", environment);
     }
 
-    /// <summary>The subscribe form, then its post as a proxy would pass on a request from <paramref name="from"/>.</summary>
+    /// <summary>The proxy's address: loopback, but not the one a client on this machine uses by default.</summary>
+    private static readonly IPAddress Proxy = IPAddress.Parse("127.0.0.2");
+
+    /// <summary>A client whose connections come from <paramref name="from"/> (any address of 127.0.0.0/8 is this machine).</summary>
+    private static HttpClient Client(HostProcess channels, IPAddress from) => new(new SocketsHttpHandler
+    {
+        CookieContainer = new CookieContainer(),
+        AllowAutoRedirect = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = channels.Address };
+
+    /// <summary>The subscribe form, then its post as the proxy would pass on a request from <paramref name="from"/>.</summary>
     private async Task<HttpStatusCode> SubscribeAsync(HostProcess channels, string from)
     {
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        using var browser = new HttpClient(handler) { BaseAddress = channels.Address };
+        using var browser = Client(channels, Proxy);
         var form = await browser.GetStringAsync("/subscribe");
         using var post = new HttpRequestMessage(HttpMethod.Post, "/subscribe")
         {
