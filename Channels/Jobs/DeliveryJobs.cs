@@ -71,9 +71,12 @@ public static class DeliveryJobs
                     // A lock row whose holder lost its connection (a database restart, a killed process)
                     // between taking and releasing it stays until it is this old; every worker that then
                     // fetches that job waits on the job's state lock. The default, 10 minutes, held a batch
-                    // back for all of it after a database restart (Reliability tests). Hangfire's own locks
-                    // are held for milliseconds, and this is below StalledFetchSweeper's minute, so the
-                    // waiting worker starts the job before the sweeper would put it back for another.
+                    // back for all of it after a database restart (Reliability tests). This is below
+                    // StalledFetchSweeper's minute, so the waiting worker starts the job before the sweeper
+                    // puts it back for another. A state lock is held for milliseconds; the storage's
+                    // expiration manager and the delayed-job scheduler may hold theirs longer, and a second
+                    // process then runs alongside: harmless here (deletes of expired rows; scheduled jobs
+                    // are re-checked under their own lock), and this system schedules no recurring jobs.
                     DistributedLockTimeout = StaleLockTimeout,
                 });
             }
