@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AlertBroadcaster.Dashboard.Tests.Email;
 using AlertBroadcaster.Dashboard.Tests.Sms;
 using AlertBroadcaster.TestSupport;
@@ -44,7 +43,7 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
         using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         using var browser = new HttpClient(handler);
         var form = await browser.GetStringAsync(new Uri(_topology.ReplicaA.Address, "/subscribe"));
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = Antiforgery.TokenIn(form);
 
         var posted = await browser.PostAsync(new Uri(_topology.ReplicaB.Address, "/subscribe"), new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -1,15 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using AlertBroadcaster.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AlertBroadcaster.Dashboard.Tests.Account;
 
-public sealed partial class SignInTests(DashboardApp app) : IClassFixture<DashboardApp>
+public sealed class SignInTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
-
     internal static async Task<HttpClient> SignedInClientAsync(DashboardApp app, string password = DashboardApp.AdminPassword)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
@@ -21,7 +19,7 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
     internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string password, string email = DashboardApp.AdminEmail)
     {
         var page = await client.GetStringAsync("/Account/SignIn");
-        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        var token = Antiforgery.TokenIn(page);
         return await client.PostAsync("/Account/SignIn", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Email"] = email,
@@ -31,7 +29,7 @@ public sealed partial class SignInTests(DashboardApp app) : IClassFixture<Dashbo
     }
 
     internal static async Task<string> TokenFromAsync(HttpClient client, string path) =>
-        AntiforgeryToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
+        Antiforgery.TokenIn(await client.GetStringAsync(path));
 
     [Fact]
     public async Task Sign_in_attempts_from_one_address_are_limited_with_a_clear_page()

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace AlertBroadcaster.Dashboard.Tests.Email;
 
 /// <summary>The email channel end to end: the embedded host, Hangfire on SQLite, a real SMTP server.</summary>
-public sealed partial class EmailChannelTests : IAsyncLifetime
+public sealed class EmailChannelTests : IAsyncLifetime
 {
     private readonly TestSmtpServer _smtp = TestSmtpServer.Start();
     private DashboardApp _app = null!;
@@ -28,9 +28,6 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
-
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
 
@@ -42,7 +39,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         Assert.Contains("Get hospital alerts by email", form);
 
         var subscribed = await browser.PostAsync("/subscribe", Form(
-            ("Email", "Patient@Example.NHS.uk"), ("Sites", "horton"), ("__RequestVerificationToken", AntiforgeryToken().Match(form).Groups[1].Value)));
+            ("Email", "Patient@Example.NHS.uk"), ("Sites", "horton"), ("__RequestVerificationToken", Antiforgery.TokenIn(form))));
         Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
         Assert.Contains("Check your email", await subscribed.Content.ReadAsStringAsync());
 
@@ -54,12 +51,12 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         // Opening the link does not subscribe (mail scanners open links); the button does.
         var page = await browser.GetStringAsync(link);
         Assert.Contains("Confirm subscription", page);
-        var confirm = Form(("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", AntiforgeryToken().Match(page).Groups[1].Value));
+        var confirm = Form(("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", Antiforgery.TokenIn(page)));
         var confirmed = await browser.PostAsync("/subscribe/confirm", confirm);
         Assert.Contains("You're subscribed", await confirmed.Content.ReadAsStringAsync());
 
         var again = await browser.PostAsync("/subscribe/confirm", Form(
-            ("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", AntiforgeryToken().Match(page).Groups[1].Value)));
+            ("token", Regex.Match(link, "token=([^&]+)").Groups[1].Value), ("__RequestVerificationToken", Antiforgery.TokenIn(page))));
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
 
         var alert = await _api.CreateEmailAlertAsync("Visiting suspended at the Horton", sites: ["horton"]);
@@ -72,7 +69,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     {
         var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         var form = await browser.GetStringAsync("/subscribe");
-        var response = await browser.PostAsync("/subscribe", Form(("Email", "not an address"), ("__RequestVerificationToken", AntiforgeryToken().Match(form).Groups[1].Value)));
+        var response = await browser.PostAsync("/subscribe", Form(("Email", "not an address"), ("__RequestVerificationToken", Antiforgery.TokenIn(form))));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Enter an email address in the correct format", await response.Content.ReadAsStringAsync());
         Assert.Empty(_smtp.Messages);
@@ -273,7 +270,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     {
         var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         var form = await browser.GetStringAsync("/subscribe");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        var token = Antiforgery.TokenIn(form);
         HttpResponseMessage response;
         var attempts = 0;
         do

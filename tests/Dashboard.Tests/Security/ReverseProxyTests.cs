@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using AlertBroadcaster.ServiceDefaults;
 using AlertBroadcaster.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -12,15 +11,12 @@ namespace AlertBroadcaster.Dashboard.Tests.Security;
 /// <c>Hosting:TrustedProxies</c> on a built Channels program over real HTTP: only a real connection
 /// has an address to compare with the trusted proxies (an in-process test server has none).
 /// </summary>
-public sealed partial class ReverseProxyTests : IDisposable
+public sealed class ReverseProxyTests : IDisposable
 {
     private readonly TempDataDirectory _data = new();
     private int _subscribers;
 
     public void Dispose() => _data.Dispose();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [Fact]
     public async Task Behind_a_trusted_proxy_the_subscribe_limit_counts_each_person_not_the_proxy()
@@ -119,7 +115,7 @@ public sealed partial class ReverseProxyTests : IDisposable
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["Email"] = $"person{Interlocked.Increment(ref _subscribers)}@example.com",
-                ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+                ["__RequestVerificationToken"] = Antiforgery.TokenIn(form),
             }),
         };
         post.Headers.Add("X-Forwarded-For", from);

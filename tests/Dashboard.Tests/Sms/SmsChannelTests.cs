@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace AlertBroadcaster.Dashboard.Tests.Sms;
 
 /// <summary>The SMS channel end to end: the embedded host, Hangfire on SQLite, a fake provider speaking Twilio's and Notify's APIs.</summary>
-public sealed partial class SmsChannelTests : IAsyncLifetime
+public sealed class SmsChannelTests : IAsyncLifetime
 {
     private FakeSmsProvider _fake = null!;
     private DashboardApp _app = null!;
@@ -35,9 +35,6 @@ public sealed partial class SmsChannelTests : IAsyncLifetime
 
         await _fake.DisposeAsync();
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     private async Task ImportNumbersAsync(int count, int from = 1)
     {
@@ -301,7 +298,7 @@ public sealed partial class SmsChannelTests : IAsyncLifetime
         Assert.Contains(reason, imported.GetProperty("rejected")[0].GetProperty("reason").GetString());
     }
 
-    private static string Token(string page) => AntiforgeryToken().Match(page).Groups[1].Value;
+    private static string Token(string page) => Antiforgery.TokenIn(page);
 
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
