@@ -14,13 +14,6 @@ public static class ChannelsProgram
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1")
-        {
-            // A public replica (Channels/Dockerfile): the runtime runs socket completions inline, and
-            // Kestrel its own continuations too, as its documentation pairs them (bench/banner.sh).
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-
         builder.AddChannels();
         builder.AddReplicaKeyRing();
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());

@@ -51,9 +51,8 @@ step "starting Broadcaster, one Channels replica and the Dashboard"
 start_process Broadcaster $broadcaster_port
 broadcaster_pid=${pids[-1]}
 # The measured process: Production, warnings only, so logging is not what is measured.
-# As Channels/Dockerfile deploys a public replica: socket completions run inline (no thread-pool hop).
-start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$ \
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+# As Channels/Dockerfile deploys a replica (no inline socket completions: a replica refuses them).
+start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$
 channels_pid=${pids[-1]}
 start_process Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
 dashboard_pid=${pids[-1]}

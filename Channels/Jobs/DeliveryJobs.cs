@@ -119,9 +119,32 @@ public static class DeliveryJobs
 
     private const long SchemaLockKey = 7_243_318_806;
 
+    /// <summary>The runtime's switch that runs socket completions on its socket threads rather than the thread pool.</summary>
+    public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// Stops the start of a process that runs delivery jobs with <see cref="InlineSocketCompletions"/>
+    /// on (the runtime reads only "1"). Hangfire's storage is synchronous: enqueuing a batch from async
+    /// code (the fan-out after its database writes, the consumer that starts a send) then runs on a
+    /// socket thread and waits for a database socket that the same thread must report ready. In a
+    /// distributed email send with it on, no message went out: every worker stood still until
+    /// Npgsql's timeouts (docs/benchmark-notes.md, session 18). Channels/Dockerfile set it until then.
+    /// </summary>
+    public static void RefuseInlineSocketCompletions(string? value)
+    {
+        if (value == "1")
+        {
+            throw new InvalidOperationException(
+                $"{InlineSocketCompletions}=1 is set, and this process runs the email and SMS delivery jobs. Their job storage " +
+                "makes synchronous database calls, which with socket completions inline can wait on their own socket thread " +
+                $"and stop every delivery. Unset {InlineSocketCompletions}.");
+        }
+    }
+
     /// <summary>The storage and a server that runs the jobs, one per Channels process.</summary>
     public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)
     {
+        RefuseInlineSocketCompletions(Environment.GetEnvironmentVariable(InlineSocketCompletions));
         services.AddDeliveryJobStorage(configuration);
         if (configuration.PostgresConnectionString() is { } postgres)
         {

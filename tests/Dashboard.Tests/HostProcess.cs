@@ -95,11 +95,32 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<HostProcess> StartOnAFreePortAsync(string project, Dictionary<string, string> environment)
+    /// <summary>
+    /// Runs a program that is expected to stop by itself (one that refuses to start, say) and returns
+    /// its exit code and everything it wrote; fails the test if it is still running after a minute.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string project, Dictionary<string, string> environment)
+    {
+        var start = StartInfo(project, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), environment);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the {project} process was still running after a minute");
+        }
+
+        return (process.ExitCode, await output + await errors);
+    }
+
+    private static ProcessStartInfo StartInfo(string project, Uri address, Dictionary<string, string> environment)
     {
         var program = ProgramPath(project);
-        var port = LoopbackPort.Free();
-        var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(program)!,
@@ -118,7 +139,14 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static async Task<HostProcess> StartOnAFreePortAsync(string project, Dictionary<string, string> environment)
+    {
+        var port = LoopbackPort.Free();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var process = Process.Start(StartInfo(project, address, environment))!;
         Running[process.Id] = process;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
