@@ -23,9 +23,10 @@ public interface IEmailSession : IAsyncDisposable
 
 /// <summary>
 /// SMTP through MailKit, one connection per session, driven synchronously on a blocking socket.
-/// A batch runs on a Hangfire worker thread of its own that would wait for it anyway, and this is
-/// the cheapest way to move bytes: MailKit's async path costs a thread-pool hop for every SMTP
-/// reply (about 1.6 times slower, measured), and a cancellable token makes MailKit's sync path
+/// A batch holds one thread while it sends (a pool thread once the job has awaited its first
+/// query; its Hangfire worker thread waits for the job meanwhile), and this is the cheapest way to
+/// move bytes: MailKit's async path costs a thread-pool hop for every SMTP reply (about 1.6 times
+/// slower, measured), and a cancellable token makes MailKit's sync path
 /// poll() the socket before every read and write. So MailKit gets no token; cancelling the
 /// session's token closes the socket instead, which ends a blocked read or write at once. The
 /// socket never sees an async call, so .NET keeps it blocking and a read is one recv() call

@@ -27,6 +27,7 @@ public static class DeliveryJobs
     /// </summary>
     public static IServiceCollection AddDeliveryJobStorage(this IServiceCollection services, IConfiguration configuration)
     {
+        RefuseInlineSocketCompletions(Environment.GetEnvironmentVariable(InlineSocketCompletions));
         var migrate = configuration.GetValue($"{StorageOptions.Section}:Migrate", true);
         var postgres = configuration.PostgresConnectionString();
         var sqliteFile = postgres is null ? Path.Combine(configuration.DataDirectory(), "hangfire.db") : null;
@@ -123,8 +124,9 @@ public static class DeliveryJobs
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>
-    /// Stops the start of a process that runs delivery jobs with <see cref="InlineSocketCompletions"/>
-    /// on (the runtime reads only "1"). Hangfire's storage is synchronous: enqueuing a batch from async
+    /// Stops the start of a process that uses the delivery jobs' storage (Channels, the embedded
+    /// Dashboard, the staff-only Dashboard's /hangfire) with <see cref="InlineSocketCompletions"/> on
+    /// (the runtime reads only "1"). Hangfire's storage is synchronous: enqueuing a batch from async
     /// code (the fan-out after its database writes, the consumer that starts a send) then runs on a
     /// socket thread and waits for a database socket that the same thread must report ready. In a
     /// distributed email send with it on, no message went out: every worker stood still until
@@ -135,8 +137,8 @@ public static class DeliveryJobs
         if (value == "1")
         {
             throw new InvalidOperationException(
-                $"{InlineSocketCompletions}=1 is set, and this process runs the email and SMS delivery jobs. Their job storage " +
-                "makes synchronous database calls, which with socket completions inline can wait on their own socket thread " +
+                $"{InlineSocketCompletions}=1 is set, and this process uses the email and SMS delivery jobs' storage (Hangfire), " +
+                "which makes synchronous database calls: with socket completions inline they can wait on their own socket thread " +
                 $"and stop every delivery. Unset {InlineSocketCompletions}.");
         }
     }
@@ -144,7 +146,6 @@ public static class DeliveryJobs
     /// <summary>The storage and a server that runs the jobs, one per Channels process.</summary>
     public static IServiceCollection AddDeliveryJobServer(this IServiceCollection services, IConfiguration configuration)
     {
-        RefuseInlineSocketCompletions(Environment.GetEnvironmentVariable(InlineSocketCompletions));
         services.AddDeliveryJobStorage(configuration);
         if (configuration.PostgresConnectionString() is { } postgres)
         {

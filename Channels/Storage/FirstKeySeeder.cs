@@ -13,8 +13,8 @@ namespace AlertBroadcaster.Channels.Storage;
 /// </summary>
 internal sealed class FirstKeySeeder(IServiceProvider services, IKeyManager keys, TimeProvider time, ILogger<FirstKeySeeder> logger) : IHostedService
 {
-    /// <summary>Any fixed number, the same in every Channels process (the migrations use another).</summary>
-    private const long LockKey = 7_243_318_806;
+    /// <summary>Any fixed number, the same in every Channels process (the migrations, Hangfire's schema and the SMS limiter use others).</summary>
+    private const long LockKey = 7_243_318_808;
 
     /// <summary>Data protection's own default lifetime for a key.</summary>
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(90);

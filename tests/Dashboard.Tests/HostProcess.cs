@@ -103,19 +103,28 @@ public sealed class HostProcess : IAsyncDisposable
     {
         var start = StartInfo(project, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), environment);
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        Running[process.Id] = process;
         try
         {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await Task.WhenAll(process.WaitForExitAsync(), output, errors).WaitAsync(TimeSpan.FromSeconds(60));
+            return (process.ExitCode, await output + await errors);
         }
         catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException($"the {project} process was still running after a minute");
         }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
 
-        return (process.ExitCode, await output + await errors);
+            Running.TryRemove(process.Id, out _);
+        }
     }
 
     private static ProcessStartInfo StartInfo(string project, Uri address, Dictionary<string, string> environment)
