@@ -124,6 +124,15 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
         return failed.GroupBy(f => f.SendId).Select(g => (g.Key, g.Select(f => f.Id).Order().ToList())).ToList();
     }
 
+    /// <summary>An email batch Hangfire gave up on: its rows still Pending become Failed with why, and progress is reported.</summary>
+    public async Task GiveUpBatchAsync(long sendId, long fromDeliveryId, long toDeliveryId, string error, CancellationToken cancellationToken)
+    {
+        var send = await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken);
+        await db.Deliveries.Where(d => d.SendId == sendId && d.Id >= fromDeliveryId && d.Id <= toDeliveryId && d.Status == DeliveryStatus.Pending)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.Error, error), cancellationToken);
+        await PublishProgressAsync(send.AlertId, send.Channel, cancellationToken);
+    }
+
     public async Task<DeliveryCounts> CountAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
     {
         var byStatus = await db.Deliveries

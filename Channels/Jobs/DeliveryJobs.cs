@@ -155,24 +155,29 @@ public static class DeliveryJobs
         var name = $"channels-{HostInstance.From(configuration).Name}";
         // A stopping host lets running batches finish (they are short) before it exits.
         var shutdown = TimeSpan.FromSeconds(25);
-        services.AddHangfireServer(o =>
+        // Every server's workers report a batch Hangfire gives up on (GivenUpBatches).
+        services.AddSingleton<GivenUpBatches>();
+        services.AddHangfireServer((sp, o) =>
         {
+            o.FilterProvider = GivenUpBatches.With(sp.GetRequiredService<GivenUpBatches>());
             o.ServerName = name;
             o.Queues = [DeliveryQueues.Default];
             o.WorkerCount = 4;
             o.ShutdownTimeout = shutdown;
         });
         // Email batches on their own workers: Email:Parallelism SMTP connections at most.
-        services.AddHangfireServer(o =>
+        services.AddHangfireServer((sp, o) =>
         {
+            o.FilterProvider = GivenUpBatches.With(sp.GetRequiredService<GivenUpBatches>());
             o.ServerName = $"{name}-email";
             o.Queues = [DeliveryQueues.Email];
             o.WorkerCount = configuration.GetValue($"{EmailOptions.Section}:Parallelism", 4);
             o.ShutdownTimeout = shutdown;
         });
         // SMS batches spend most of their time waiting for the shared rate: they must not hold up the rest.
-        services.AddHangfireServer(o =>
+        services.AddHangfireServer((sp, o) =>
         {
+            o.FilterProvider = GivenUpBatches.With(sp.GetRequiredService<GivenUpBatches>());
             o.ServerName = $"{name}-sms";
             o.Queues = [DeliveryQueues.Sms];
             o.WorkerCount = configuration.GetValue($"{SmsOptions.Section}:Parallelism", 2);

@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AlertBroadcaster.Channels.Email;
 using AlertBroadcaster.Dashboard.Tests.Account;
+using AlertBroadcaster.Dashboard.Tests.Jobs;
 using AlertBroadcaster.TestSupport;
+using Hangfire.States;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AlertBroadcaster.Dashboard.Tests.Email;
@@ -133,6 +136,30 @@ public sealed class EmailChannelTests : IAsyncLifetime
         _smtp.Resume();
         await _api.WaitUntilDeliveredAsync(alert, sent: 50, TimeSpan.FromMinutes(2));
         Assert.Equal(50, _smtp.RecipientsOf(alert).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_batch_whose_retries_run_out_marks_its_recipients_failed_and_they_can_be_retried()
+    {
+        await _api.ImportAsync(EmailTestCalls.Csv(Enumerable.Range(1, 3).Select(i => $"patient{i}@example.com,,,")));
+        await _smtp.PauseAsync();
+        var alert = await _api.CreateEmailAlertAsync("Sent while the mail server is down for hours");
+
+        // Its batch fails and waits for a retry. Hangfire gives up after 15 attempts (about 3.4 h of
+        // backoff); here the batch runs its last attempt at once, with the server still down.
+        var batch = await _app.Services.RunTheLastAttemptOfAsync<SendEmailBatchJob>(attempts: 15);
+
+        // Given up: failed, nothing pending, so the send is complete and the failed can be retried.
+        await Poll.UntilAsync(() => _api.EmailDeliveryAsync(alert),
+            d => d.GetProperty("failed").GetInt32() == 3 && d.GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(60), "the batch's recipients marked failed when it gave up");
+        Assert.Equal(FailedState.StateName, _app.Services.StateOf(batch));
+
+        _smtp.Resume();
+        var retry = await _api.PostAsync($"/api/alerts/{alert}/deliveries/email/retry-failed", null);
+        Assert.Equal(3, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32());
+        await _api.WaitUntilDeliveredAsync(alert, sent: 3, TimeSpan.FromMinutes(2));
+        Assert.Equal(3, _smtp.RecipientsOf(alert).Distinct().Count());
     }
 
     [Fact]
