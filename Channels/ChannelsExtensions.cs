@@ -22,16 +22,13 @@ namespace AlertBroadcaster.Channels;
 public static class ChannelsExtensions
 {
     /// <summary>
-    /// The delivery side: its database, its job server (Hangfire) and the banner projection. Call before <c>AddAlertBus</c>
-    /// so the projection is loaded before the bus delivers events.
+    /// The whole of Channels: the banner (<see cref="AddChannelsBanner"/>), the delivery side (its job
+    /// server, email, SMS) and the subscription pages. Call before <c>AddAlertBus</c>.
     /// </summary>
     public static IHostApplicationBuilder AddChannels(this IHostApplicationBuilder builder)
     {
+        builder.AddChannelsBanner();
         var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSiteCatalog(builder.Configuration);
-
-        services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
         services.AddDeliveryJobServer(builder.Configuration);
         services.AddMetrics();
         services.AddSingleton<DeliveryMetrics>();
@@ -44,9 +41,28 @@ public static class ChannelsExtensions
         // The public subscription pages (Pages/Subscriptions); the embedded Dashboard maps them with its own.
         services.AddRazorPages();
         services.AddSubscribeRateLimit(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// The banner alone (a <see cref="ChannelsRole.Banner"/> replica; part of every Channels): its
+    /// database, the projection and its precomputed answers, output caching, CORS and the feeds'
+    /// settings. Call before <c>AddAlertBus</c> so the projection is loaded before the bus delivers events.
+    /// </summary>
+    public static IHostApplicationBuilder AddChannelsBanner(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSiteCatalog(builder.Configuration);
+        services.AddComponentDatabase<ChannelsDbContext, PostgresChannelsDbContext>(builder.Configuration, PostgresChannelsDbContext.Schema);
 
         services.AddOptions<BannerOptions>()
             .Bind(builder.Configuration.GetSection(BannerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The feeds take their sender and address from the email settings when not given their own.
+        services.AddOptions<EmailOptions>()
+            .Bind(builder.Configuration.GetSection(EmailOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<FeedOptions>()
@@ -94,16 +110,27 @@ public static class ChannelsExtensions
     /// <summary>The Channels consumers, for the process's one bus.</summary>
     public static IBusRegistrationConfigurator AddChannelsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<BannerEventsConsumer, BannerEventsConsumerDefinition>();
+        bus.AddBannerConsumer();
         bus.AddConsumer<EmailAlertsConsumer, EmailAlertsConsumerDefinition>();
         bus.AddConsumer<SmsAlertsConsumer, SmsAlertsConsumerDefinition>();
         bus.AddConsumer<StaffRequestsConsumer>();
         return bus;
     }
 
+    /// <summary>The banner's consumer alone, for a <see cref="ChannelsRole.Banner"/> replica's bus.</summary>
+    public static IBusRegistrationConfigurator AddBannerConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<BannerEventsConsumer, BannerEventsConsumerDefinition>();
+        return bus;
+    }
+
     /// <summary>The public HTTP surface of Channels (its pages are mapped with the host's Razor Pages).</summary>
     public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapBannerApi().MapBannerScript().MapAlertFeeds().MapSmsWebhooks().MapPublicStylesheet();
+        endpoints.MapBanner().MapSmsWebhooks().MapPublicStylesheet();
+
+    /// <summary>What a <see cref="ChannelsRole.Banner"/> replica serves: the banner JSON and fragment, banner.js, the feeds.</summary>
+    public static IEndpointRouteBuilder MapBanner(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapBannerApi().MapBannerScript().MapAlertFeeds();
 
     /// <summary>For a host that references Channels but must not serve its public pages (the staff-only Dashboard).</summary>
     public static IMvcBuilder WithoutChannelsPages(this IMvcBuilder mvc) =>
@@ -117,10 +144,7 @@ public static class ChannelsExtensions
 
     private static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EmailOptions>()
-            .Bind(configuration.GetSection(EmailOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        // Its options are bound with the banner's (AddChannelsBanner), whose feeds read them too.
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         if (string.IsNullOrWhiteSpace(email.Smtp.Host))
         {

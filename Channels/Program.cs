@@ -4,8 +4,10 @@ using AlertBroadcaster.ServiceDefaults;
 namespace AlertBroadcaster.Channels;
 
 /// <summary>
-/// A standalone Channels replica (<c>dotnet run --project Channels</c>): the public surface
-/// (banner API) and the delivery workers. Run as many as the websites need, on PostgreSQL.
+/// A standalone Channels replica (<c>dotnet run --project Channels</c>). By default the public
+/// surface (banner API, feeds, subscription pages) and the delivery workers; with
+/// <c>Channels:Role=Banner</c> the banner and feeds alone (<see cref="ChannelsRole"/>). Run as many
+/// as the websites need, on PostgreSQL.
 /// </summary>
 public static class ChannelsProgram
 {
@@ -14,6 +16,12 @@ public static class ChannelsProgram
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        var app = ChannelsRoles.From(builder.Configuration) == ChannelsRole.Banner ? BuildBannerReplica(builder) : BuildFullReplica(builder);
+        app.Run();
+    }
+
+    private static WebApplication BuildFullReplica(WebApplicationBuilder builder)
+    {
         builder.AddChannels();
         builder.AddReplicaKeyRing();
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
@@ -36,6 +44,30 @@ public static class ChannelsProgram
         app.MapOperationsEndpoints();
         app.MapChannels();
         app.MapRazorPages();
-        app.Run();
+        return app;
+    }
+
+    /// <summary>
+    /// Run with the runtime's socket completions inline (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>,
+    /// as the compose file does) the socket threads read and write themselves, with no thread-pool hop,
+    /// while Kestrel still hands each request to the pool: Kestrel's inline scheduling as well gave a
+    /// few percent more requests a second but a p99 no better than nginx's, as one preempted socket
+    /// thread held up every connection it owned (docs/benchmark-notes.md, session 19).
+    /// </summary>
+    private static WebApplication BuildBannerReplica(WebApplicationBuilder builder)
+    {
+        builder.AddChannelsBanner();
+        builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddBannerConsumer());
+
+        var app = builder.Build();
+        app.UseCurrentBanner();
+        app.UseReverseProxies();
+        app.UseSecurityHeaders();
+        app.UseRouting();
+        app.UseCors();
+        app.UseOutputCache();
+        app.MapOperationsEndpoints();
+        app.MapBanner();
+        return app;
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (prints figures; not a test): the public banner endpoint against nginx serving the same
 # JSON bytes as a static file, on the distributed topology (RabbitMQ + PostgreSQL on loopback,
-# Broadcaster, ONE Channels replica — the one measured — and a staff-only Dashboard), Release builds.
+# Broadcaster, ONE Channels banner replica — the one measured, Channels:Role=Banner as the compose file
+# runs it — and a staff-only Dashboard), Release builds.
 #   1. three live alerts for one site; wrk -t2 -c128 against /api/banner/current?site=… on the
 #      Channels replica and against nginx serving that exact response body as a file (a few
 #      seconds' warm-up first for each, not recorded), in rounds that take turns (replica, nginx;
@@ -50,9 +51,16 @@ fi
 step "starting Broadcaster, one Channels replica and the Dashboard"
 start_process Broadcaster $broadcaster_port
 broadcaster_pid=${pids[-1]}
-# The measured process: Production, warnings only, so logging is not what is measured.
-# As Channels/Dockerfile deploys a replica (no inline socket completions: a replica refuses them).
-start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$
+# The measured process: Production, warnings only, so logging is not what is measured. As the compose
+# file deploys the replicas the websites poll: a banner replica (no delivery jobs, no forms) with the
+# runtime's socket completions inline. BANNER_ROLE=Full measures a full replica instead (which refuses
+# inline completions).
+if [ "${BANNER_ROLE:-Banner}" = Banner ]; then
+  start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$ \
+    Channels__Role=Banner DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+else
+  start_process Channels $channels_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Hosting__InstanceName=bench-banner-$$
+fi
 channels_pid=${pids[-1]}
 start_process Dashboard $dashboard_port Hosting__Embedded=false Api__Keys__0=bench-key Admin__Password=bench-password-1234
 dashboard_pid=${pids[-1]}

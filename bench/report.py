@@ -271,7 +271,7 @@ for target, figure, reference, ratio, verdict_text in rows:
 w("")
 w("Not a target, for scale: peak resident memory of the whole embedded process (Dashboard + Broadcaster + "
   f"Channels) during its fan-out: {fmt(num('email-embedded', 'email.peak_rss_mb'), ' MB')}; "
-  f"of the Channels replica under wrk in the banner bench: {fmt(num('banner', 'banner.channels_peak_rss_mb'), ' MB')}.")
+  f"of the Channels banner replica under wrk in the banner bench: {fmt(num('banner', 'banner.channels_peak_rss_mb'), ' MB')}.")
 w("")
 w("## The runs")
 w("")
@@ -292,7 +292,8 @@ w("- **Expiry** (same run, after the publishes): alerts created one every 0.5 s,
   "still lists it counts as an expired alert served. *Expiry event* is the Broadcaster's record of the expiry "
   "(status `Expired` and its `updatedAt` in `GET /api/alerts/{id}`: the moment its Quartz trigger wrote "
   "`AlertExpired` to the outbox) minus `expiresAt`; the outbox dispatch and the bus add a few ms after it.")
-w("- **Banner**: one Channels replica (Production, as deployed) against nginx serving "
+w("- **Banner**: one Channels banner replica (Production, as the compose file deploys the replicas the websites "
+  "poll: `Channels:Role=Banner`, socket completions inline; no delivery jobs or forms) against nginx serving "
   "the same response bytes as a static file; `wrk -t2 -c128 --latency`, each after an unrecorded warm-up, in three "
   "rounds that take turns (replica then nginx, nginx then replica, replica then nginx): requests/s is the mean of "
   "the rounds, p50 and p99 the median of the rounds'. Churn: "

@@ -130,7 +130,8 @@ public static class DeliveryJobs
     /// code (the fan-out after its database writes, the consumer that starts a send) then runs on a
     /// socket thread and waits for a database socket that the same thread must report ready. In a
     /// distributed email send with it on, no message went out: every worker stood still until
-    /// Npgsql's timeouts (docs/benchmark-notes.md, session 18). Channels/Dockerfile set it until then.
+    /// Npgsql's timeouts (docs/benchmark-notes.md, session 18). Channels/Dockerfile set it until then;
+    /// now only the banner replicas (<see cref="ChannelsRole.Banner"/>) run with it.
     /// </summary>
     public static void RefuseInlineSocketCompletions(string? value)
     {
@@ -139,7 +140,7 @@ public static class DeliveryJobs
             throw new InvalidOperationException(
                 $"{InlineSocketCompletions}=1 is set, and this process uses the email and SMS delivery jobs' storage (Hangfire), " +
                 "which makes synchronous database calls: with socket completions inline they can wait on their own socket thread " +
-                $"and stop every delivery. Unset {InlineSocketCompletions}.");
+                $"and stop every delivery. Unset {InlineSocketCompletions}; only a banner replica ({ChannelsRoles.Key}=Banner), which runs no jobs, may have it.");
         }
     }
 

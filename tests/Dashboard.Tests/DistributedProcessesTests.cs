@@ -99,6 +99,43 @@ public sealed class DistributedProcessesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_banner_replica_with_inline_socket_completions_keeps_the_banner_and_feeds_current_and_serves_nothing_else()
+    {
+        var api = _topology.Dashboard.CreateApiClient();
+        var earlier = new { headline = "Live before the banner replica started", sites = new[] { "horton" } };
+        var earlierId = (await api.CreateAlertAsync(earlier)).GetProperty("id").GetGuid();
+        await _topology.ReplicaA.CreateClient().WaitUntilInBannerAsync(earlierId, "?site=horton");
+
+        var replica = await _topology.StartBannerReplicaAsync();
+        var banner = replica.CreateClient();
+
+        // It loads the shared store as it starts, then follows the bus: a new alert, an update, a withdrawal.
+        Assert.Contains(earlierId, await banner.BannerIdsAsync("?site=horton"));
+        var laterId = (await api.CreateAlertAsync(new { headline = "Published to a running banner replica", sites = new[] { "horton" } })).GetProperty("id").GetGuid();
+        await banner.WaitUntilInBannerAsync(laterId, "?site=horton");
+        var updated = await api.PutAsJsonAsync($"/api/alerts/{earlierId}", earlier with { headline = "Changed while the banner replica runs" });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        await Poll.UntilAsync(async () => (await banner.GetStringAsync("/api/banner/current?site=horton")).Contains("Changed while the banner replica runs"),
+            what: "the new revision's headline on the banner replica");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/alerts/{laterId}/withdraw", null)).StatusCode);
+        await banner.WaitUntilNotInBannerAsync(laterId, "?site=horton");
+
+        // The rest of what the websites read.
+        Assert.Contains("Changed while the banner replica runs", await banner.GetStringAsync("/api/banner/current.html?site=horton"));
+        Assert.Contains(earlierId.ToString(), await banner.GetStringAsync("/feeds/alerts.cap.xml"));
+        Assert.Contains("Changed while the banner replica runs", await banner.GetStringAsync("/feeds/alerts.atom?site=horton"));
+        Assert.Equal(HttpStatusCode.OK, (await banner.GetAsync("/banner.js")).StatusCode);
+
+        // Nothing else: the forms and the provider webhooks are the full replicas', and it runs no delivery jobs.
+        Assert.Equal(HttpStatusCode.NotFound, (await banner.GetAsync("/subscribe")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await banner.PostAsync("/sms/receipts/twilio", null)).StatusCode);
+        var servers = await (await _topology.Dashboard.CreateSignedInClientAsync()).GetStringAsync("/hangfire/servers");
+        Assert.Contains(_topology.JobServerName("a"), servers);
+        Assert.DoesNotContain(_topology.JobServerName("banner"), servers);
+        Assert.Equal(HttpStatusCode.OK, (await banner.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_alert_published_while_every_replica_is_down_is_served_by_both_once_they_are_back()
     {
         await _topology.ReplicaA.KillAsync();

@@ -98,6 +98,20 @@ public sealed class DistributedTopology : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>
+    /// A banner replica (<c>Channels:Role=Banner</c>) as the compose file runs one: socket completions
+    /// inline, which a full replica refuses.
+    /// </summary>
+    public async Task<HostProcess> StartBannerReplicaAsync()
+    {
+        var environment = ReplicaEnvironment("banner");
+        environment["Channels__Role"] = "Banner";
+        environment[Channels.Jobs.DeliveryJobs.InlineSocketCompletions] = "1";
+        var replica = await HostProcess.StartAsync("Channels", environment);
+        _processes.Add(replica);
+        return replica;
+    }
+
     public async Task<HostProcess> StartBroadcasterAsync()
     {
         Broadcaster = await HostProcess.StartAsync("Broadcaster", Engines());
