@@ -124,7 +124,11 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
         return failed.GroupBy(f => f.SendId).Select(g => (g.Key, g.Select(f => f.Id).Order().ToList())).ToList();
     }
 
-    /// <summary>An email batch Hangfire gave up on: its rows still Pending become Failed with why, and progress is reported.</summary>
+    /// <summary>
+    /// A batch Hangfire gave up on: its rows still Pending become Failed with why, and progress is
+    /// reported. A text's row keeps its claim: a run of the same job still trying it (one Hangfire
+    /// started while another waited out an outage) records what becomes of it (SendSmsBatchJob).
+    /// </summary>
     public async Task GiveUpBatchAsync(long sendId, long fromDeliveryId, long toDeliveryId, string error, CancellationToken cancellationToken)
     {
         var send = await db.Sends.AsNoTracking().SingleAsync(s => s.Id == sendId, cancellationToken);

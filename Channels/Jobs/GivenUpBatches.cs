@@ -1,5 +1,6 @@
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Sms;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -8,14 +9,16 @@ using Hangfire.Storage;
 namespace AlertBroadcaster.Channels.Jobs;
 
 /// <summary>
-/// An email batch job that Hangfire gives up on (its 15 attempts spent: a mail server away or
+/// A batch job that Hangfire gives up on (its attempts spent: a mail server or SMS provider away or
 /// refusing for hours) would leave its recipients Pending, so the send never completed and "retry
-/// failed" could not reach them. When an email batch job lands in Failed, its rows still Pending
-/// (none of them sent: a batch records what went out before it throws) become Failed with the job's
-/// last error, and progress is reported, so the comms team sees them failed and can retry them
+/// failed" could not reach them. When an email or SMS batch job lands in Failed, its rows still
+/// Pending (none of them sent: a batch records what went out before it throws) become Failed with the
+/// job's last error, and progress is reported, so the comms team sees them failed and can retry them
 /// ("Retry failed") once the server is back. Requeueing the job itself at /hangfire then sends
-/// nothing: its rows are no longer Pending. Not SMS batches: a text's row can stay claimed by a run
-/// still trying it, and failing it then could text someone twice on a retry.
+/// nothing: its rows are no longer Pending. A text still claimed by a live run of the same job (one
+/// Hangfire started while another waited out the outage, whose end Hangfire then ignores) is marked
+/// too, and that run still records it sent if the provider takes it; retrying the failed ones meanwhile
+/// leaves it to that run's claim, so nobody is texted twice.
 /// </summary>
 public sealed class GivenUpBatches(IServiceScopeFactory scopes, ILogger<GivenUpBatches> logger) : IApplyStateFilter
 {
@@ -54,7 +57,7 @@ public sealed class GivenUpBatches(IServiceScopeFactory scopes, ILogger<GivenUpB
     }
 
     private static BatchRange? Batch(Job? job) =>
-        job is not null && job.Type == typeof(SendEmailBatchJob) && job.Args.Count >= 3
+        job is not null && (job.Type == typeof(SendEmailBatchJob) || job.Type == typeof(SendSmsBatchJob)) && job.Args.Count >= 3
             && job.Args[0] is long sendId && job.Args[1] is long from && job.Args[2] is long to
             ? new BatchRange(sendId, from, to)
             : null;

@@ -1,5 +1,6 @@
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Email;
+using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Channels.Subscriptions;
 using AlertBroadcaster.Contracts;
@@ -95,7 +96,7 @@ public sealed class SendSmsBatchJob(
                     }
 
                     var outcome = await SendOneAsync(recipient, body, ct);
-                    await RecordAsync(rows, outcome);
+                    await RecordAsync(rows, run, outcome);
                     Interlocked.Add(ref sent, outcome.Accepted is null ? 0 : 1);
                     Interlocked.Add(ref failed, outcome.Refused is null ? 0 : 1);
                     metrics.Sent(AlertChannel.Sms, outcome.Accepted is null ? 0 : 1);
@@ -113,7 +114,7 @@ public sealed class SendSmsBatchJob(
         finally
         {
             // What this run did not send is free for the next run at once (a crash frees it when the lease ends).
-            await db.Deliveries.Where(d => d.ClaimedBy == run && d.Status == DeliveryStatus.Pending)
+            await db.Deliveries.Where(d => d.ClaimedBy == run)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedBy, (Guid?)null).SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
             await ledger.ReportBatchEndAsync(send.AlertId, AlertChannel.Sms, CancellationToken.None);
         }
@@ -184,15 +185,20 @@ public sealed class SendSmsBatchJob(
         }
     }
 
-    /// <summary>Only a row still Pending changes: a receipt may have got there first.</summary>
-    private async Task RecordAsync(ChannelsDbContext rows, Outcome outcome)
+    /// <summary>
+    /// Only a row still Pending changes (a receipt may have got there first), or one this run holds that
+    /// the job's give-up marked failed meanwhile (GivenUpBatches): what the provider did decides.
+    /// </summary>
+    private async Task RecordAsync(ChannelsDbContext rows, Guid run, Outcome outcome)
     {
         var now = time.GetUtcNow();
-        var row = rows.Deliveries.Where(d => d.Id == outcome.DeliveryId && d.Status == DeliveryStatus.Pending);
+        var row = rows.Deliveries.Where(d => d.Id == outcome.DeliveryId && (d.Status == DeliveryStatus.Pending
+            || (d.Status == DeliveryStatus.Failed && d.ClaimedBy == run && d.Error != null && d.Error.StartsWith(GivenUpBatches.ErrorPrefix))));
         if (outcome.Accepted is { } accepted)
         {
             await row.ExecuteUpdateAsync(u => u
                 .SetProperty(d => d.Status, DeliveryStatus.Sent)
+                .SetProperty(d => d.Error, (string?)null)
                 .SetProperty(d => d.SentAt, now)
                 .SetProperty(d => d.Provider, accepted.Provider)
                 .SetProperty(d => d.ProviderMessageId, accepted.ProviderMessageId), CancellationToken.None);

@@ -40,6 +40,7 @@ public sealed class FakeSmsProvider : IAsyncDisposable
     private long _ids;
     private DateTimeOffset _downUntil = DateTimeOffset.MinValue;
     private string? _downProvider;
+    private bool _downRetryAfter;
 
     private FakeSmsProvider(WebApplication app, int port)
     {
@@ -120,10 +121,14 @@ public sealed class FakeSmsProvider : IAsyncDisposable
         }
     }
 
-    /// <summary>Every request (or only those to "Twilio" or "Notify") answered 503 for this long from now.</summary>
-    public void GoDown(TimeSpan duration, string? provider = null)
+    /// <summary>
+    /// Every request (or only those to "Twilio" or "Notify") answered 503 for this long from now; with
+    /// <paramref name="retryAfter"/>, each answer says Retry-After: 1, so a sender's own tries take seconds, not minutes.
+    /// </summary>
+    public void GoDown(TimeSpan duration, string? provider = null, bool retryAfter = false)
     {
         _downProvider = provider;
+        _downRetryAfter = retryAfter;
         _downUntil = DateTimeOffset.UtcNow + duration;
     }
 
@@ -309,7 +314,8 @@ public sealed class FakeSmsProvider : IAsyncDisposable
     {
         if (DateTimeOffset.UtcNow < _downUntil && (_downProvider is null || _downProvider == provider))
         {
-            return Record(arrived, provider, to, body, callback, null, 503, Results.Json(new { message = "Service Unavailable", status = 503 }, statusCode: 503));
+            var unavailable = Results.Json(new { message = "Service Unavailable", status = 503 }, statusCode: 503);
+            return Record(arrived, provider, to, body, callback, null, 503, _downRetryAfter ? new RetryAfterResult(unavailable) : unavailable);
         }
 
         if (!_scripted.TryDequeue(out var status) || status == 201)

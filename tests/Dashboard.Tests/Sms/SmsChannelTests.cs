@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AlertBroadcaster.Channels.Sms;
 using AlertBroadcaster.Dashboard.Tests.Email;
+using AlertBroadcaster.Dashboard.Tests.Jobs;
 using AlertBroadcaster.TestSupport;
+using Hangfire.States;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AlertBroadcaster.Dashboard.Tests.Sms;
@@ -86,6 +89,36 @@ public sealed class SmsChannelTests : IAsyncLifetime
         var perNumber = _fake.Accepted.Where(r => r.Body.StartsWith("Visiting is suspended", StringComparison.Ordinal)).GroupBy(r => r.To).ToList();
         Assert.Equal(40, perNumber.Count);
         Assert.All(perNumber, g => Assert.Single(g));
+    }
+
+    [Fact]
+    public async Task A_batch_whose_retries_run_out_marks_its_numbers_failed_and_they_can_be_retried()
+    {
+        Start(SmsTestCalls.TwilioSettings(_fake, perSecond: 50));
+        await ImportNumbersAsync(3);
+        // Down for longer than the test, each answer with Retry-After: 1, so each run's own tries take seconds.
+        _fake.GoDown(TimeSpan.FromHours(1), retryAfter: true);
+        var alert = await _api.CreateSmsAlertAsync("Sent while the provider is down for hours", smsText: "The Horton's outpatient clinics are closed today.");
+
+        // Its batch fails and waits for a retry. Hangfire gives up after 20 attempts (about 10 h of
+        // backoff); here the batch runs its last attempt at once, with the provider still down. (With
+        // the tests' 15 s job take-over, a first run is usually still waiting out the provider's open
+        // circuit then, holding the numbers: the give-up marks them too, and that run records them.)
+        var batch = await _app.Services.RunTheLastAttemptOfAsync<SendSmsBatchJob>(attempts: 20);
+
+        // Given up: failed, nothing pending, so the send is complete and the failed can be retried.
+        await _api.WaitForSmsCountsAsync(alert, c => c.Count("failed") == 3 && c.Count("pending") == 0,
+            "the batch's numbers marked failed when it gave up", TimeSpan.FromSeconds(90));
+        Assert.Equal(FailedState.StateName, _app.Services.StateOf(batch));
+        Assert.Empty(_fake.Accepted);
+
+        _fake.ComeBack();
+        var retry = await _api.PostAsync($"/api/alerts/{alert}/deliveries/sms/retry-failed", null);
+        Assert.Equal(3, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32());
+        await _api.WaitForSmsCountsAsync(alert, c => c.Count("sent") == 3 && c.Count("failed") == 0 && c.Count("pending") == 0,
+            "the retried numbers texted", TimeSpan.FromSeconds(90));
+        Assert.Equal(3, _fake.AcceptedPerNumber().Count);
+        Assert.All(_fake.AcceptedPerNumber().Values, n => Assert.Equal(1, n));
     }
 
     [Fact]
