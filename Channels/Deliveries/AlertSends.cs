@@ -39,17 +39,14 @@ public sealed class AlertSends(
     /// <summary>Failed recipients of the alert back to Pending, in new batches; returns how many.</summary>
     public async Task<int> RetryFailedAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
     {
-        var failed = await ledger.ResetFailedAsync(alertId, channel, cancellationToken);
-        foreach (var (sendId, ids) in failed)
+        var retry = await ledger.ResetFailedAsync(alertId, channel, BatchSize(channel), cancellationToken);
+        foreach (var (sendId, from, to) in retry.Batches)
         {
-            foreach (var batch in ids.Chunk(BatchSize(channel)))
-            {
-                EnqueueBatch(channel, sendId, batch[0], batch[^1]);
-            }
+            EnqueueBatch(channel, sendId, from, to);
         }
 
         await ledger.PublishProgressAsync(alertId, channel, cancellationToken);
-        return failed.Sum(f => f.Ids.Count);
+        return retry.Count;
     }
 
     public int BatchSize(AlertChannel channel) => channel == AlertChannel.Sms ? sms.Value.BatchSize : email.Value.BatchSize;

@@ -106,22 +106,61 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
         db.Sends.AsNoTracking().Where(s => s.AlertId == alertId && s.Channel == channel && s.Purpose != SendPurpose.Withdrawal)
             .OrderByDescending(s => s.Revision).ThenByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Failed rows of sends still going (not cancelled) back to Pending; their ids by send, in order.</summary>
-    public async Task<List<(long SendId, List<long> Ids)>> ResetFailedAsync(Guid alertId, AlertChannel channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Failed rows of sends still going (not cancelled) back to Pending, and the batches to send them
+    /// in: at most <paramref name="batchSize"/> of them each, and never a range holding a row that was
+    /// Pending already. A batch sends every Pending row of its range, so a retry pressed mid-send must
+    /// not reach into a batch still to run (or running) and email those people a second time.
+    /// </summary>
+    public async Task<RetryBatches> ResetFailedAsync(Guid alertId, AlertChannel channel, int batchSize, CancellationToken cancellationToken)
     {
         var failed = await db.Deliveries
             .Where(d => d.AlertId == alertId && d.Channel == channel && d.Status == DeliveryStatus.Failed
                 && db.Sends.Any(s => s.Id == d.SendId && !s.Cancelled))
             .Select(d => new { d.SendId, d.Id })
             .ToListAsync(cancellationToken);
-        var ids = failed.Select(f => f.Id).ToList();
-        foreach (var chunk in ids.Chunk(1000))
+        var batches = new List<(long SendId, long From, long To)>();
+        foreach (var send in failed.GroupBy(f => f.SendId))
+        {
+            var ids = send.Select(f => f.Id).Order().ToList();
+            var (first, last) = (ids[0], ids[^1]);
+            // Read before the reset below, which makes the failed ones Pending too.
+            var pending = await db.Deliveries
+                .Where(d => d.SendId == send.Key && d.Status == DeliveryStatus.Pending && d.Id > first && d.Id < last)
+                .Select(d => d.Id).OrderBy(id => id).ToListAsync(cancellationToken);
+            batches.AddRange(RetryRanges(ids, pending, batchSize).Select(r => (send.Key, r.From, r.To)));
+        }
+
+        var reset = failed.Select(f => f.Id).ToList();
+        foreach (var chunk in reset.Chunk(1000))
         {
             await db.Deliveries.Where(d => chunk.Contains(d.Id))
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.Error, (string?)null), cancellationToken);
         }
 
-        return failed.GroupBy(f => f.SendId).Select(g => (g.Key, g.Select(f => f.Id).Order().ToList())).ToList();
+        return new RetryBatches(reset.Count, batches);
+    }
+
+    /// <summary>
+    /// Ranges [From, To] over <paramref name="failed"/> (ascending): at most <paramref name="batchSize"/>
+    /// ids each, cut wherever one of <paramref name="pending"/> (ascending) lies between two of them.
+    /// </summary>
+    public static IEnumerable<(long From, long To)> RetryRanges(IReadOnlyList<long> failed, IReadOnlyList<long> pending, int batchSize)
+    {
+        var (start, next) = (0, 0);
+        for (var i = 1; i <= failed.Count; i++)
+        {
+            while (next < pending.Count && pending[next] < failed[i - 1])
+            {
+                next++;
+            }
+
+            if (i == failed.Count || i - start == batchSize || (next < pending.Count && pending[next] < failed[i]))
+            {
+                yield return (failed[start], failed[i - 1]);
+                start = i;
+            }
+        }
     }
 
     /// <summary>
@@ -209,3 +248,6 @@ public sealed class DeliveryLedger(ChannelsDbContext db, IPublishEndpoint publis
 /// <param name="Sent">Taken by the server or provider, <paramref name="Delivered"/> included.</param>
 /// <param name="Delivered">SMS only: the provider's receipt says it reached the phone.</param>
 public sealed record DeliveryCounts(int Sent, int Delivered, int Failed, int Pending);
+
+/// <summary>What a retry of the failed reset: how many recipients, and the batches (send, id range) to enqueue for them.</summary>
+public sealed record RetryBatches(int Count, IReadOnlyList<(long SendId, long From, long To)> Batches);

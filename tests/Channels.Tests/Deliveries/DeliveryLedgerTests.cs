@@ -50,4 +50,37 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         Assert.Equal(new DeliveryCounts(0, 0, 0, 5), await ledger.CountAsync(alert.Id, AlertChannel.Email, CancellationToken.None));
         Assert.Equal(1, await _db.Deliveries.CountAsync(d => d.SendId == other.Id && d.Channel == AlertChannel.Sms && d.SubscriberId == 2));
     }
+
+    [Theory]
+    // Failed 1, 4, 5, 7 with 3 still Pending (a batch to run): 1 alone, so no retry batch reaches 3.
+    [InlineData(new long[] { 1, 4, 5, 7 }, new long[] { 3 }, 10, "1-1 4-7")]
+    [InlineData(new long[] { 1, 4, 5, 7 }, new long[] { 3, 6 }, 10, "1-1 4-5 7-7")]
+    [InlineData(new long[] { 1, 4, 5, 7 }, new long[0], 2, "1-4 5-7")]
+    [InlineData(new long[] { 2 }, new long[0], 2, "2-2")]
+    [InlineData(new long[0], new long[0], 2, "")]
+    public void Retry_ranges_hold_at_most_a_batch_and_never_a_row_pending_before_the_retry(long[] failed, long[] pending, int batchSize, string expected) =>
+        Assert.Equal(expected, string.Join(' ', DeliveryLedger.RetryRanges(failed, pending, batchSize).Select(r => $"{r.From}-{r.To}")));
+
+    [Fact]
+    public async Task A_retry_mid_send_resets_the_failed_and_leaves_batches_still_to_run_out_of_its_ranges()
+    {
+        var alert = new AlertSnapshot(Guid.NewGuid(), 1, new AlertContent { Headline = "Visiting restrictions", Channels = [AlertChannel.Email], EffectiveFrom = DateTimeOffset.UtcNow });
+        var send = new AlertSend { AlertId = alert.Id, Revision = 1, Channel = AlertChannel.Email, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
+        _db.Sends.Add(send);
+        await _db.SaveChangesAsync();
+        var ledger = new DeliveryLedger(_db, null!, null!, null!, TimeProvider.System);
+        await ledger.AddPendingAsync(send.Id, [1, 2, 3, 4, 5, 6], CancellationToken.None);
+        var rows = await _db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).ToListAsync();
+        // The first batch (rows 1–2) and the third (5–6) are done, each with a failure; the second (3–4) has not run yet.
+        (rows[0].Status, rows[1].Status, rows[4].Status, rows[5].Status) = (DeliveryStatus.Failed, DeliveryStatus.Sent, DeliveryStatus.Sent, DeliveryStatus.Failed);
+        await _db.SaveChangesAsync();
+
+        var retry = await ledger.ResetFailedAsync(alert.Id, AlertChannel.Email, 200, CancellationToken.None);
+
+        Assert.Equal(2, retry.Count);
+        Assert.Equal([(send.Id, rows[0].Id, rows[0].Id), (send.Id, rows[5].Id, rows[5].Id)], retry.Batches);
+        _db.ChangeTracker.Clear();
+        Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Pending],
+            await _db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).Select(d => d.Status).ToListAsync());
+    }
 }
