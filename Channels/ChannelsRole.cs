@@ -11,9 +11,11 @@ public enum ChannelsRole
     /// <summary>
     /// The banner replicas behind the websites' polls: the banner JSON and fragment, banner.js and the
     /// feeds, kept current from the bus like any replica, and nothing else: no delivery jobs, no forms.
-    /// Nothing in it then makes a synchronous database call, so it may run with the runtime's socket
-    /// completions inline (no thread-pool hop per read and write: bench/banner.sh), which a
-    /// <see cref="Full"/> replica refuses (Jobs/DeliveryJobs.cs).
+    /// Its one synchronous database call is the start-up check that the database exists, made on the
+    /// main thread before any hosted service has awaited I/O; after that everything is async, so it may
+    /// run with the runtime's socket completions inline (no thread-pool hop per read and write:
+    /// bench/banner.sh), which a <see cref="Full"/> replica refuses (Jobs/DeliveryJobs.cs). Keep it so:
+    /// a synchronous call from a continuation on a socket thread can wait on that thread for good.
     /// </summary>
     Banner,
 }

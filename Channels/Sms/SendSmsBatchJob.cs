@@ -114,7 +114,7 @@ public sealed class SendSmsBatchJob(
         finally
         {
             // What this run did not send is free for the next run at once (a crash frees it when the lease ends).
-            await db.Deliveries.Where(d => d.ClaimedBy == run)
+            await db.Deliveries.Where(d => d.SendId == sendId && d.Id >= fromDeliveryId && d.Id <= toDeliveryId && d.ClaimedBy == run && d.Status != DeliveryStatus.Sent)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedBy, (Guid?)null).SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
             await ledger.ReportBatchEndAsync(send.AlertId, AlertChannel.Sms, CancellationToken.None);
         }

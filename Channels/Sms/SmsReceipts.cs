@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels.Deliveries;
+using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,8 @@ namespace AlertBroadcaster.Channels.Sms;
 /// A provider's delivery receipt → the delivery it names (by our reference, which the providers
 /// echo back) becomes Delivered or Failed. A receipt can arrive before the batch has written the
 /// row as Sent; it then settles the row itself, and the batch's later write (Pending → Sent only)
-/// leaves it alone.
+/// leaves it alone. A row its batch's give-up marked failed while a run was still sending it
+/// (GivenUpBatches) is settled too: a receipt proves the text went out.
 /// </summary>
 public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle progress, DeliveryMetrics metrics, ILogger<SmsReceipts> logger)
 {
@@ -23,7 +25,8 @@ public sealed class SmsReceipts(ChannelsDbContext db, DeliveryProgressThrottle p
 
         var outcome = status == ReceiptStatus.Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Failed;
         var row = db.Deliveries.Where(d => d.Id == deliveryId && d.Channel == AlertChannel.Sms
-            && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent)
+            && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent
+                || (d.Status == DeliveryStatus.Failed && d.Error != null && d.Error.StartsWith(GivenUpBatches.ErrorPrefix)))
             && (d.ProviderMessageId == null || d.ProviderMessageId == providerMessageId));
         var changed = await row.ExecuteUpdateAsync(u => u
             .SetProperty(d => d.Status, outcome)

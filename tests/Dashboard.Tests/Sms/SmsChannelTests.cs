@@ -115,8 +115,8 @@ public sealed class SmsChannelTests : IAsyncLifetime
         _fake.ComeBack();
         var retry = await _api.PostAsync($"/api/alerts/{alert}/deliveries/sms/retry-failed", null);
         Assert.Equal(3, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32());
-        await _api.WaitForSmsCountsAsync(alert, c => c.Count("sent") == 3 && c.Count("failed") == 0 && c.Count("pending") == 0,
-            "the retried numbers texted", TimeSpan.FromSeconds(90));
+        await _api.WaitForSmsCountsAsync(alert, c => c.Count("delivered") == 3 && c.Count("failed") == 0 && c.Count("pending") == 0,
+            "the retried numbers texted and their receipts applied", TimeSpan.FromSeconds(90));
         Assert.Equal(3, _fake.AcceptedPerNumber().Count);
         Assert.All(_fake.AcceptedPerNumber().Values, n => Assert.Equal(1, n));
     }
