@@ -27,12 +27,7 @@ public static class ChannelsProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddChannelsConsumers());
 
         var app = builder.Build();
-        app.UseCurrentBanner();
-        // After the banner, which needs no client address: its hot path stays as it is.
-        app.UseReverseProxies();
-        app.UseSecurityHeaders();
-        app.UseRouting();
-        app.UseCors();
+        UseFront(app);
         // Said here, after routing, because WebApplication would otherwise put both at the very front
         // of the pipeline (the framework registers their services): ahead of the banner's answer, on
         // every poll (about 2 µs a request, bench/banner.sh), and before any endpoint is chosen.
@@ -60,14 +55,21 @@ public static class ChannelsProgram
         builder.Services.AddAlertBus(builder.Configuration, bus => bus.AddBannerConsumer());
 
         var app = builder.Build();
-        app.UseCurrentBanner();
-        app.UseReverseProxies();
-        app.UseSecurityHeaders();
-        app.UseRouting();
-        app.UseCors();
+        UseFront(app);
         app.UseOutputCache();
         app.MapOperationsEndpoints();
         app.MapBanner();
         return app;
+    }
+
+    /// <summary>The front of every replica's pipeline: the banner's answer first, then what the routed endpoints need.</summary>
+    private static void UseFront(WebApplication app)
+    {
+        app.UseCurrentBanner();
+        // After the banner, which needs no client address: its hot path stays as it is.
+        app.UseReverseProxies();
+        app.UseSecurityHeaders();
+        app.UseRouting();
+        app.UseCors();
     }
 }

@@ -1,5 +1,4 @@
 using AlertBroadcaster.Channels.Deliveries;
-using AlertBroadcaster.Channels.Storage;
 using AlertBroadcaster.Contracts;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,37 +6,26 @@ namespace AlertBroadcaster.Channels.Tests.Deliveries;
 
 public sealed class DeliveryLedgerTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"ledger-{Guid.NewGuid():N}.db");
-    private ChannelsDbContext _db = null!;
+    private SqliteLedger _store = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = new ChannelsDbContext(new DbContextOptionsBuilder<ChannelsDbContext>().UseSqlite($"Data Source={_file};Pooling=false").Options);
-        await _db.Database.EnsureCreatedAsync();
-    }
+    public async Task InitializeAsync() => _store = await SqliteLedger.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        File.Delete(_file);
-    }
+    public async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
     public async Task Pending_rows_carry_the_send_s_alert_and_a_repeated_page_adds_only_the_missing_ones()
     {
         var alert = new AlertSnapshot(Guid.NewGuid(), 3, new AlertContent { Headline = "Visiting restrictions", Channels = [AlertChannel.Email], EffectiveFrom = DateTimeOffset.UtcNow });
-        var send = new AlertSend { AlertId = alert.Id, Revision = 3, Channel = AlertChannel.Email, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
-        var other = new AlertSend { AlertId = Guid.NewGuid(), Revision = 1, Channel = AlertChannel.Sms, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
-        _db.Sends.AddRange(send, other);
-        await _db.SaveChangesAsync();
-        var ledger = new DeliveryLedger(_db, null!, null!, null!, TimeProvider.System);
+        var send = await _store.AddSendAsync(AlertChannel.Email, alert);
+        var other = await _store.AddSendAsync(AlertChannel.Sms, alert, alertId: Guid.NewGuid());
+        var ledger = _store.Ledger;
 
         await ledger.AddPendingAsync(send.Id, [1, 2, 3], CancellationToken.None);
         // A fan-out retried after stopping part-way writes the same page again, with more in it.
         await ledger.AddPendingAsync(send.Id, [1, 2, 3, 4, 5], CancellationToken.None);
         await ledger.AddPendingAsync(other.Id, [2], CancellationToken.None);
 
-        var rows = await _db.Deliveries.AsNoTracking().Where(d => d.SendId == send.Id).OrderBy(d => d.SubscriberId).ToListAsync();
+        var rows = await _store.Db.Deliveries.AsNoTracking().Where(d => d.SendId == send.Id).OrderBy(d => d.SubscriberId).ToListAsync();
         Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.SubscriberId));
         Assert.All(rows, r =>
         {
@@ -48,7 +36,7 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
         });
         // Read back through the model as the batches and the progress counts read them.
         Assert.Equal(new DeliveryCounts(0, 0, 0, 5), await ledger.CountAsync(alert.Id, AlertChannel.Email, CancellationToken.None));
-        Assert.Equal(1, await _db.Deliveries.CountAsync(d => d.SendId == other.Id && d.Channel == AlertChannel.Sms && d.SubscriberId == 2));
+        Assert.Equal(1, await _store.Db.Deliveries.CountAsync(d => d.SendId == other.Id && d.Channel == AlertChannel.Sms && d.SubscriberId == 2));
     }
 
     [Theory]
@@ -64,23 +52,20 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     [Fact]
     public async Task A_retry_mid_send_resets_the_failed_and_leaves_batches_still_to_run_out_of_its_ranges()
     {
-        var alert = new AlertSnapshot(Guid.NewGuid(), 1, new AlertContent { Headline = "Visiting restrictions", Channels = [AlertChannel.Email], EffectiveFrom = DateTimeOffset.UtcNow });
-        var send = new AlertSend { AlertId = alert.Id, Revision = 1, Channel = AlertChannel.Email, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
-        _db.Sends.Add(send);
-        await _db.SaveChangesAsync();
-        var ledger = new DeliveryLedger(_db, null!, null!, null!, TimeProvider.System);
+        var send = await _store.AddSendAsync(AlertChannel.Email);
+        var ledger = _store.Ledger;
         await ledger.AddPendingAsync(send.Id, [1, 2, 3, 4, 5, 6], CancellationToken.None);
-        var rows = await _db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).ToListAsync();
+        var rows = await _store.Db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).ToListAsync();
         // The first batch (rows 1–2) and the third (5–6) are done, each with a failure; the second (3–4) has not run yet.
         (rows[0].Status, rows[1].Status, rows[4].Status, rows[5].Status) = (DeliveryStatus.Failed, DeliveryStatus.Sent, DeliveryStatus.Sent, DeliveryStatus.Failed);
-        await _db.SaveChangesAsync();
+        await _store.Db.SaveChangesAsync();
 
-        var retry = await ledger.ResetFailedAsync(alert.Id, AlertChannel.Email, 200, CancellationToken.None);
+        var retry = await ledger.ResetFailedAsync(send.AlertId, AlertChannel.Email, 200, CancellationToken.None);
 
         Assert.Equal(2, retry.Count);
         Assert.Equal([(send.Id, rows[0].Id, rows[0].Id), (send.Id, rows[5].Id, rows[5].Id)], retry.Batches);
-        _db.ChangeTracker.Clear();
+        _store.Db.ChangeTracker.Clear();
         Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Pending],
-            await _db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).Select(d => d.Status).ToListAsync());
+            await _store.Db.Deliveries.Where(d => d.SendId == send.Id).OrderBy(d => d.Id).Select(d => d.Status).ToListAsync());
     }
 }

@@ -1,7 +1,7 @@
 using AlertBroadcaster.Channels.Deliveries;
 using AlertBroadcaster.Channels.Jobs;
 using AlertBroadcaster.Channels.Sms;
-using AlertBroadcaster.Channels.Storage;
+using AlertBroadcaster.Channels.Tests.Deliveries;
 using AlertBroadcaster.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,38 +12,28 @@ namespace AlertBroadcaster.Channels.Tests.Sms;
 /// <summary>Receipts against the ledger's rows, on a real SQLite file.</summary>
 public sealed class SmsReceiptsTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"receipts-{Guid.NewGuid():N}.db");
-    private ServiceProvider _services = null!;
-    private ChannelsDbContext _db = null!;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
+    private SqliteLedger _store = null!;
 
-    public async Task InitializeAsync()
-    {
-        _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
-        _db = new ChannelsDbContext(new DbContextOptionsBuilder<ChannelsDbContext>().UseSqlite($"Data Source={_file};Pooling=false").Options);
-        await _db.Database.EnsureCreatedAsync();
-    }
+    public async Task InitializeAsync() => _store = await SqliteLedger.CreateAsync();
 
     public async Task DisposeAsync()
     {
-        await _db.DisposeAsync();
+        await _store.DisposeAsync();
         await _services.DisposeAsync();
-        File.Delete(_file);
     }
 
     [Fact]
     public async Task A_receipt_settles_a_text_its_batch_gave_up_on_while_a_run_was_still_sending_it_but_not_a_refused_one()
     {
-        var alert = new AlertSnapshot(Guid.NewGuid(), 1, new AlertContent { Headline = "Clinic moved", Channels = [AlertChannel.Sms], EffectiveFrom = DateTimeOffset.UtcNow });
-        var send = new AlertSend { AlertId = alert.Id, Revision = 1, Channel = AlertChannel.Sms, Purpose = SendPurpose.NewAlert, Alert = alert, CreatedAt = DateTimeOffset.UtcNow };
-        _db.Sends.Add(send);
-        await _db.SaveChangesAsync();
-        await new DeliveryLedger(_db, null!, null!, null!, TimeProvider.System).AddPendingAsync(send.Id, [1, 2], CancellationToken.None);
-        var rows = await _db.Deliveries.OrderBy(d => d.Id).ToListAsync();
+        var send = await _store.AddSendAsync(AlertChannel.Sms);
+        await _store.Ledger.AddPendingAsync(send.Id, [1, 2], CancellationToken.None);
+        var rows = await _store.Db.Deliveries.OrderBy(d => d.Id).ToListAsync();
         var (givenUp, refused) = (rows[0], rows[1]);
         (givenUp.Status, givenUp.Error) = (DeliveryStatus.Failed, GivenUpBatches.ErrorPrefix + "SMS batch paused: 503");
         (refused.Status, refused.Error) = (DeliveryStatus.Failed, "The 'To' number is not a valid phone number.");
-        await _db.SaveChangesAsync();
-        var receipts = new SmsReceipts(_db,
+        await _store.Db.SaveChangesAsync();
+        var receipts = new SmsReceipts(_store.Db,
             new DeliveryProgressThrottle(_services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<DeliveryProgressThrottle>.Instance),
             new DeliveryMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<SmsReceipts>.Instance);
 
@@ -51,8 +41,8 @@ public sealed class SmsReceiptsTests : IAsyncLifetime
         await receipts.ApplyAsync(SmsProviderName.Twilio, givenUp.Id.ToString(), "SM1", ReceiptStatus.Delivered, null, CancellationToken.None);
         await receipts.ApplyAsync(SmsProviderName.Twilio, refused.Id.ToString(), "SM2", ReceiptStatus.Delivered, null, CancellationToken.None);
 
-        _db.ChangeTracker.Clear();
-        var after = await _db.Deliveries.OrderBy(d => d.Id).ToListAsync();
+        _store.Db.ChangeTracker.Clear();
+        var after = await _store.Db.Deliveries.OrderBy(d => d.Id).ToListAsync();
         Assert.Equal((DeliveryStatus.Delivered, "SM1"), (after[0].Status, after[0].ProviderMessageId));
         Assert.Equal((DeliveryStatus.Failed, null), (after[1].Status, after[1].ProviderMessageId));
     }
