@@ -8,7 +8,7 @@ namespace AlertBroadcaster.Broadcaster;
 /// </summary>
 public static class BroadcasterProgram
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args) => ProcessEntry.Run("Broadcaster", typeof(BroadcasterProgram).Assembly, () =>
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
@@ -18,5 +18,5 @@ public static class BroadcasterProgram
         var app = builder.Build();
         app.MapOperationsEndpoints();
         app.Run();
-    }
+    });
 }

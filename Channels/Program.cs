@@ -11,14 +11,14 @@ namespace AlertBroadcaster.Channels;
 /// </summary>
 public static class ChannelsProgram
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args) => ProcessEntry.Run("Channels", typeof(ChannelsProgram).Assembly, () =>
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var app = ChannelsRoles.From(builder.Configuration) == ChannelsRole.Banner ? BuildBannerReplica(builder) : BuildFullReplica(builder);
         app.Run();
-    }
+    });
 
     private static WebApplication BuildFullReplica(WebApplicationBuilder builder)
     {

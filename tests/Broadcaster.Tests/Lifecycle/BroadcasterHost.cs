@@ -75,6 +75,6 @@ public sealed class BroadcasterHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        await ((IAsyncDisposable)_host).DisposeAsync();
     }
 }

@@ -24,7 +24,7 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
     {
         Assert.False(await _harness.Published.Any<Fault>(), "no consumer faulted");
         await _host.StopAsync();
-        _host.Dispose();
+        await ((IAsyncDisposable)_host).DisposeAsync();
         _data.Dispose();
     }
 
@@ -106,7 +106,7 @@ public sealed class BannerEventsConsumerTests : IAsyncLifetime
         await PublishAsync(new AlertWentLive(Snapshot(id, 1, "Genomes project closed"), DateTimeOffset.UtcNow));
         await Poll.UntilAsync(() => Task.FromResult(Projection.Live.Any(s => s.Id == id)), what: "alert in projection");
         await _host.StopAsync();
-        _host.Dispose();
+        await ((IAsyncDisposable)_host).DisposeAsync();
 
         (_host, _harness) = await ChannelsTestHost.StartAsync(_data.Path);
         Assert.Contains(Projection.Live, s => s.Id == id);

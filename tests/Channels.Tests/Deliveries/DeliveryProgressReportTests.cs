@@ -24,7 +24,7 @@ public sealed class DeliveryProgressReportTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        await ((IAsyncDisposable)_host).DisposeAsync();
         _data.Dispose();
     }
 

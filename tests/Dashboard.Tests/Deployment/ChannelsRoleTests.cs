@@ -1,4 +1,5 @@
 using AlertBroadcaster.Channels;
+using AlertBroadcaster.ServiceDefaults;
 using AlertBroadcaster.TestSupport;
 using Microsoft.Extensions.Configuration;
 
@@ -35,8 +36,8 @@ public sealed class ChannelsRoleTests
             ["Channels__Role"] = "Banners",
         });
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("Channels:Role must be Full or Banner, not 'Banners'.", output);
+        Assert.Equal(ProcessEntry.FailedExitCode, exitCode);
+        Assert.Contains("Channels stopped: Channels:Role must be Full or Banner, not 'Banners'.", output);
     }
 
     private static IConfiguration Configuration(string? role) =>
