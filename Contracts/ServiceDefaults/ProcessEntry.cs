@@ -24,13 +24,13 @@ public static class ProcessEntry
         if (Assembly.GetEntryAssembly() != host)
         {
             run();
-            return 0;
+            return Environment.ExitCode;
         }
 
         try
         {
             run();
-            return 0;
+            return Environment.ExitCode;
         }
         catch (Exception ex) when (ex is not HostAbortedException)
         {
