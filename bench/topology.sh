@@ -54,7 +54,8 @@ topology_begin() {
   topology_database=alerts_bench_${1//-/_}_$$
   # Without TLS: on loopback it only spends the shared cores (Debian's server offers it, and Npgsql
   # takes it when offered). A deployment reaching PostgreSQL over a network keeps Npgsql's default.
-  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$topology_database};SSL Mode=Disable"
+  # BENCH_PG_EXTRA adds to it, to compare Npgsql settings (e.g. ";Max Auto Prepare=0").
+  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=alerts/Database=$topology_database};SSL Mode=Disable${BENCH_PG_EXTRA:-}"
   topology_vhost=bench-$1-$$
   rabbitmq add_vhost "$topology_vhost" || fail "could not add RabbitMQ virtual host $topology_vhost"
   rabbitmq set_permissions -p "$topology_vhost" guest '.*' '.*' '.*' || fail "could not give guest the virtual host $topology_vhost"

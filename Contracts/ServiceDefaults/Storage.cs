@@ -39,9 +39,34 @@ public static class StorageExtensions
         return services;
     }
 
-    /// <summary><c>ConnectionStrings:Postgres</c>, or null when the embedded SQLite files are used.</summary>
+    /// <summary>
+    /// <c>ConnectionStrings:Postgres</c>, or null when the embedded SQLite files are used. Every store,
+    /// Hangfire and Quartz read it through here, so they share its one default: statements prepared
+    /// on the server (<see cref="AutoPreparedStatements"/>).
+    /// </summary>
     public static string? PostgresConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres ? postgres : null;
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres ? PreparingStatements(postgres) : null;
+
+    /// <summary>
+    /// How many statements Npgsql keeps prepared on each connection (<c>Max Auto Prepare</c>), unless
+    /// the connection string says otherwise: a statement run five times on a connection (the ledger's
+    /// sent-row update, a batch's load, Hangfire's fetch) is then parsed and planned by PostgreSQL once,
+    /// not on every call. Behind PgBouncer in transaction mode before 1.21, say <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    public const int AutoPreparedStatements = 32;
+
+    /// <summary><paramref name="connectionString"/> with <see cref="AutoPreparedStatements"/>, unless it sets Max Auto Prepare itself.</summary>
+    public static string PreparingStatements(string connectionString)
+    {
+        // Npgsql's own builder answers every keyword it knows as present; the plain one holds only what was written.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (written.Keys.Cast<string>().Any(key => key.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            return connectionString;
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+    }
 
     /// <summary>The SQLite file of one component's store under <c>Storage:DataDirectory</c>.</summary>
     public static string SqliteConnectionString(this IConfiguration configuration, string databaseName) =>
