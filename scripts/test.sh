@@ -28,9 +28,10 @@ dotnet tool restore
 
 set +e
 # One test project at a time (-m:1): the distributed tests start several processes each, and the
-# machine has two cores. A test project in which no test starts or ends for 10 minutes (TEST_HANG_TIMEOUT) has hung (the
-# longest test waits 4): its test host is dumped and stopped, so the run ends with the hung test named
-# and the rest of the projects still run, in place of waiting out CI's time limit.
+# machine has two cores. A test project in which no test starts or ends for 10 minutes
+# (TEST_HANG_TIMEOUT; the longest test waits 4) has hung: its test host is dumped and stopped, so the
+# run ends with the hung test named and the other projects still run, in place of waiting out CI's
+# time limit.
 dotnet test AlertBroadcaster.slnx --no-build -m:1 --logger "trx" --results-directory "$results" \
   --blame-hang-timeout "${TEST_HANG_TIMEOUT:-10m}" --blame-hang-dump-type full "$@"
 test_status=$?
