@@ -21,18 +21,12 @@ public static class ProcessEntry
     /// <param name="run">Builds the host and runs it until it stops.</param>
     public static int Run(string name, Assembly host, Action run)
     {
-        if (Assembly.GetEntryAssembly() != host)
-        {
-            run();
-            return Environment.ExitCode;
-        }
-
         try
         {
             run();
             return Environment.ExitCode;
         }
-        catch (Exception ex) when (ex is not HostAbortedException)
+        catch (Exception ex) when (Assembly.GetEntryAssembly() == host && ex is not HostAbortedException)
         {
             Console.Error.WriteLine($"{name} stopped: {ex.Message}");
             Console.Error.WriteLine(ex);
